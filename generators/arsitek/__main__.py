@@ -1,0 +1,5 @@
+"""Allow ``python -m arsitek``."""
+
+from arsitek.cli import main
+
+main()

@@ -1,0 +1,101 @@
+"""The terminal report: findings grouped by file, then by element, each with its line.
+
+The same renderables are printed in colour to a terminal and exported as
+plain text to a file, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from rich.console import Console
+from rich.text import Text
+
+from arsitek.validate.findings import Finding, Severity, ValidationResult
+from arsitek.vocab import shorten
+
+MARKS = {Severity.VIOLATION: ("✖", "bold red"), Severity.WARNING: ("⚠", "yellow"), Severity.INFO: ("ℹ", "cyan")}
+WORDS = {
+    "id": {Severity.VIOLATION: "pelanggaran", Severity.WARNING: "peringatan", Severity.INFO: "info"},
+    "en": {Severity.VIOLATION: "violation", Severity.WARNING: "warning", Severity.INFO: "info"},
+}
+PHRASES = {
+    "id": {"files": "berkas", "triples": "tripel", "rules": "aturan", "ok": "LULUS", "fail": "GAGAL",
+           "clean": "Tidak ada temuan.", "nofile": "(tanpa berkas)"},
+    "en": {"files": "files", "triples": "triples", "rules": "rules", "ok": "PASSED", "fail": "FAILED",
+           "clean": "No findings.", "nofile": "(no file)"},
+}
+
+
+def _finding_line(finding: Finding, lang: str) -> Text:
+    mark, style = MARKS[finding.severity]
+    line = Text("    ")
+    where = finding.location.line if finding.location and finding.location.line else None
+    line.append(f"{where if where is not None else '':>5}  ", style="dim")
+    line.append(f"{mark} {WORDS[lang][finding.severity]:<11} ", style=style)
+    line.append(f"{finding.rule_id:<12} ", style="bold")
+    line.append(finding.message_in(lang))
+    extras = []
+    if finding.path:
+        extras.append(shorten(finding.path))
+    if finding.value and finding.value not in (finding.focus_node, finding.path):
+        extras.append(shorten(finding.value) if "://" in finding.value else repr(finding.value))
+    if extras:
+        line.append("  [" + " → ".join(extras) + "]", style="dim")
+    return line
+
+
+def renderables(result: ValidationResult, lang: str, fail_on: Severity) -> list[Text]:
+    words = PHRASES[lang]
+    out: list[Text] = []
+    header = Text("arsitek validate", style="bold")
+    header.append(
+        f" · {result.engine} · {len(result.files)} {words['files']} · {result.triples:,} {words['triples']}"
+        f" · {len(result.rules)} {words['rules']}",
+        style="dim",
+    )
+    out.append(header)
+    by_file: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in result.findings:
+        file = finding.location.file if finding.location else words["nofile"]
+        by_file[file][finding.focus_node].append(finding)
+    for file in sorted(by_file):
+        out.append(Text(""))
+        out.append(Text(file, style="bold underline"))
+        elements = by_file[file]
+        for node in sorted(elements, key=lambda n: (min(f.sort_key() for f in elements[n]), n)):
+            first = elements[node][0]
+            title = Text("  ")
+            label = first.label_in(lang)
+            if label:
+                title.append(label, style="bold")
+                title.append(" ")
+            title.append(shorten(node) if "://" in node else node, style="blue")
+            out.append(title)
+            out.extend(_finding_line(f, lang) for f in elements[node])
+    out.append(Text(""))
+    if not result.findings:
+        out.append(Text(words["clean"], style="green"))
+    summary = Text()
+    for severity in (Severity.VIOLATION, Severity.WARNING, Severity.INFO):
+        mark, style = MARKS[severity]
+        summary.append(f"{mark} {result.count(severity)} {WORDS[lang][severity]}", style=style)
+        summary.append("  ")
+    failed = result.fails(fail_on)
+    summary.append(words["fail"] if failed else words["ok"], style="bold red" if failed else "bold green")
+    summary.append(f" (--fail-on {fail_on.word})", style="dim")
+    out.append(summary)
+    return out
+
+
+def print_text(console: Console, result: ValidationResult, lang: str, fail_on: Severity) -> None:
+    for item in renderables(result, lang, fail_on):
+        console.print(item, soft_wrap=True, highlight=False)
+
+
+def render_text(result: ValidationResult, lang: str, fail_on: Severity) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, no_color=True, color_system=None, force_terminal=False, width=200)
+    print_text(console, result, lang, fail_on)
+    return buffer.getvalue()
