@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except ArsitekError as exc:
-        click.echo(f"arsitek: error: {exc}", err=True)
+        click.echo(str(exc) if exc.located else f"arsitek: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("arsitek: interrupted", err=True)

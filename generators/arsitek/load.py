@@ -28,7 +28,10 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".nt": ox.RdfFormat.N_TRIPLES,
 }
 
-_POSITION = re.compile(r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ")
+_POSITION = re.compile(
+    r"^Parser error (?:at line \d+ between columns \d+ and \d+|(?:at|between) line \d+ column \d+"
+    r"(?: and line \d+ column \d+)?): "
+)
 
 
 @dataclass(frozen=True)
