@@ -39,11 +39,8 @@ class PyshaclEngine:
         import pyshacl  # imported here: it takes a while and only this engine needs it
 
         logging.getLogger("pyshacl").setLevel(logging.ERROR)
-        from oxrdflib import OxigraphStore
-
-        # The shapes are read through oxrdflib over their own store, so blank-node
-        # ids stay the ones :mod:`arsitek.validate.rules` mapped to rule ids.
-        shapes_graph = rdflib.Dataset(store=OxigraphStore(store=shapes.store), default_union=True)
+        _keep_store_truthiness_cheap()
+        shapes_graph = shapes.rdflib_graph  # blank-node ids kept, so results map back to rule ids
         try:
             _conforms, report, _text = pyshacl.validate(
                 model.store,
@@ -98,3 +95,17 @@ def _findings(report: rdflib.Graph, shapes: ShapesGraph) -> list[Finding]:
         )
     return out
 
+
+
+def _keep_store_truthiness_cheap() -> None:
+    """pyshacl writes ``datagraph or shapes_graph`` when it builds each result.
+
+    On its Oxigraph graph that truth test falls back to ``__len__``, a full
+    COUNT over the store, once per finding: most of the run time on a real
+    model. A data graph is always a graph, so it is always true here.
+    """
+    from pyshacl import graph_abstraction
+
+    oxigraph_graph = getattr(graph_abstraction, "OxigraphDataGraph", None)
+    if oxigraph_graph is not None and "__bool__" not in vars(oxigraph_graph):
+        oxigraph_graph.__bool__ = lambda self: True

@@ -7,12 +7,14 @@ look up, never a blank node.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from arsitek.errors import ArsitekError
 from arsitek.load import LoadedModel, load_model
@@ -54,6 +56,17 @@ class ShapesGraph:
     @property
     def store(self) -> ox.Store:
         return self.source.store
+
+    @functools.cached_property
+    def rdflib_graph(self) -> rdflib.Graph:
+        """The shapes as an in-memory rdflib graph, blank-node ids kept, for engines that need rdflib.
+
+        Shapes graphs are small and read constantly, so a copy beats reading through a store proxy.
+        """
+        graph = rdflib.Graph()
+        for quad in self.store.quads_for_pattern(None, None, None):
+            graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+        return graph
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -112,6 +125,18 @@ def load_shapes(paths: Sequence[Path]) -> ShapesGraph:
         assert isinstance(literal, ox.Literal)
         messages.setdefault(_key(row["s"]), {}).setdefault(literal.language or "", literal.value)
     return ShapesGraph(source=source, rules=tuple(rules), rule_of_shape=rule_of_shape, messages=messages)
+
+
+def _to_rdflib(term: object) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term in shapes: {term!r}")
 
 
 def _show(term: str) -> str:
