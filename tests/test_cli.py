@@ -23,8 +23,12 @@ def arsitek(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     full_env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "arsitek", *args], capture_output=True, text=True, env=full_env,
-        cwd=cwd or ROOT, timeout=300,
+        [sys.executable, "-m", "arsitek", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=300,
     )
 
 

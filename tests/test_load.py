@@ -124,8 +124,15 @@ def test_local_file_import_is_loaded(tmp_path: Path) -> None:
     )
     model = load_model([main])
     assert {f.path.name for f in model.files} == {"main.ttl", "extra.ttl"}
-    assert ox.Quad(ox.NamedNode("https://example.org/x"), ox.NamedNode("https://example.org/p"),
-                   ox.NamedNode("https://example.org/y"), ox.NamedNode(extra.resolve().as_uri())) in model.store
+    assert (
+        ox.Quad(
+            ox.NamedNode("https://example.org/x"),
+            ox.NamedNode("https://example.org/p"),
+            ox.NamedNode("https://example.org/y"),
+            ox.NamedNode(extra.resolve().as_uri()),
+        )
+        in model.store
+    )
 
 
 def test_imports_of_the_shipped_vocabulary_resolve(folders: DataFolders) -> None:
@@ -137,7 +144,8 @@ def test_locator_finds_definition_and_term_lines(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "loc.ttl",
-        TURTLE + "\n# a comment mentioning ex:b\nex:a ex:p ex:b ;\n    ex:q ex:c .\n\n<https://example.org/b> ex:p ex:a .\n",
+        TURTLE
+        + "\n# a comment mentioning ex:b\nex:a ex:p ex:b ;\n    ex:q ex:c .\n\n<https://example.org/b> ex:p ex:a .\n",
     )
     model = load_model([path])
     source = model.files[0]

@@ -66,11 +66,13 @@ def test_every_concept_and_scheme_is_bilingual(vocabulary: LoadedModel) -> None:
 @pytest.mark.parametrize("scheme", ["RAB", "RAD", "RAL", "RAA", "RAI", "RAK"])
 def test_reference_architectures_have_two_levels_with_sources(vocabulary: LoadedModel, scheme: str) -> None:
     iri = f"https://w3id.org/arsitek/ref/{scheme}"
-    rows = list(vocabulary.query(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-        f"SELECT ?c (EXISTS {{ ?c skos:broader ?p }} AS ?child) (EXISTS {{ ?c dcterms:source ?s }} AS ?sourced) "
-        f"WHERE {{ ?c skos:inScheme <{iri}> }}"
-    ))
+    rows = list(
+        vocabulary.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+            f"SELECT ?c (EXISTS {{ ?c skos:broader ?p }} AS ?child) (EXISTS {{ ?c dcterms:source ?s }} AS ?sourced) "
+            f"WHERE {{ ?c skos:inScheme <{iri}> }}"
+        )
+    )
     assert any(r["child"].value == "false" for r in rows), "no level-1 concept"
     assert any(r["child"].value == "true" for r in rows), "no level-2 concept"
     assert all(r["sourced"].value == "true" for r in rows), "every reference concept cites its source"
@@ -102,8 +104,14 @@ def test_controlled_lists_exist(vocabulary: LoadedModel) -> None:
         "Keterbukaan": {"terbuka", "terbatas", "tertutup"},
         "DataPribadi": {"umum", "spesifik"},
         "SiklusHidup": {"rencana", "pengembangan", "operasional", "dihentikan"},
-        "PolaIntegrasi": {"federated-database", "service-bus", "data-warehouse", "virtual-database", "web-api",
-                          "file-exchange"},
+        "PolaIntegrasi": {
+            "federated-database",
+            "service-bus",
+            "data-warehouse",
+            "virtual-database",
+            "web-api",
+            "file-exchange",
+        },
         "JenisApi": {"local-api", "program-api", "web-api"},
     }
     for scheme, notations in expected.items():

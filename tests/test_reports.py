@@ -22,12 +22,14 @@ RULES = FIXTURES / "rules"
 @pytest.fixture(scope="module")
 def mixed(validate: Validator) -> ValidationResult:
     """A model with a violation, a warning and an info finding."""
-    return validate([
-        RULES / "_base" / "base.ttl",
-        RULES / "ARS-REF-002" / "fail-misspelled-property.ttl",
-        RULES / "ARS-SEC-004" / "fail-risk-without-mitigation.ttl",
-        RULES / "ARS-DOC-002" / "fail-no-source.ttl",
-    ])
+    return validate(
+        [
+            RULES / "_base" / "base.ttl",
+            RULES / "ARS-REF-002" / "fail-misspelled-property.ttl",
+            RULES / "ARS-SEC-004" / "fail-risk-without-mitigation.ttl",
+            RULES / "ARS-DOC-002" / "fail-no-source.ttl",
+        ]
+    )
 
 
 def test_mixed_fixture_has_every_severity(mixed: ValidationResult) -> None:
@@ -78,17 +80,21 @@ def test_json_matches_its_documented_schema(mixed: ValidationResult) -> None:
 
 def test_text_groups_by_file_and_element(mixed: ValidationResult) -> None:
     text = render_text(mixed, "en", Severity.VIOLATION)
-    assert "fail-misspelled-property.ttl\n  Catatan ex:" in text.replace("<https://example.org/instansi/Catatan>", "ex:")
+    assert "fail-misspelled-property.ttl\n  Catatan ex:" in text.replace(
+        "<https://example.org/instansi/Catatan>", "ex:"
+    )
     assert "ARS-SEC-004" in text and "FAILED" in text
     assert "\x1b[" not in text
 
 
 def test_reports_are_byte_identical_across_runs(validate: Validator, mixed: ValidationResult) -> None:
-    again = validate([
-        RULES / "_base" / "base.ttl",
-        RULES / "ARS-REF-002" / "fail-misspelled-property.ttl",
-        RULES / "ARS-SEC-004" / "fail-risk-without-mitigation.ttl",
-        RULES / "ARS-DOC-002" / "fail-no-source.ttl",
-    ])
+    again = validate(
+        [
+            RULES / "_base" / "base.ttl",
+            RULES / "ARS-REF-002" / "fail-misspelled-property.ttl",
+            RULES / "ARS-SEC-004" / "fail-risk-without-mitigation.ttl",
+            RULES / "ARS-DOC-002" / "fail-no-source.ttl",
+        ]
+    )
     for render in (render_json, render_junit, render_sarif, render_text):
         assert render(mixed, "en", Severity.VIOLATION) == render(again, "en", Severity.VIOLATION)

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from arsitek import __version__
 from arsitek.errors import ArsitekError
-from arsitek.paths import data_folders
+from arsitek.paths import DataFolders, data_folders
 from arsitek.validate.findings import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,8 +44,11 @@ class GroupedCommands(click.Group):
             if rows:
                 with formatter.section(heading):
                     formatter.write_dl(rows)
-        rest = [(n, c.get_short_help_str(limit=70)) for n in self.list_commands(ctx)
-                if n not in listed and (c := self.get_command(ctx, n)) is not None]
+        rest = [
+            (n, c.get_short_help_str(limit=70))
+            for n in self.list_commands(ctx)
+            if n not in listed and (c := self.get_command(ctx, n)) is not None
+        ]
         if rest:
             with formatter.section("Other"):
                 formatter.write_dl(rest)
@@ -54,12 +57,27 @@ class GroupedCommands(click.Group):
 def model_options(func: F) -> F:
     """Options shared by every command that loads a model."""
 
-    @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
-                  help="Language of messages and labels.")
-    @click.option("--ontology", "ontology_dir", type=click.Path(path_type=Path, file_okay=False),
-                  default=None, help="Vocabulary folder (default: the ontology/ arsitek ships).")
-    @click.option("--engine", type=click.Choice(["pyshacl"]), default="pyshacl", show_default=True,
-                  help="Validation engine.")
+    @click.option(
+        "--lang",
+        type=click.Choice(["id", "en"]),
+        default="id",
+        show_default=True,
+        help="Language of messages and labels.",
+    )
+    @click.option(
+        "--ontology",
+        "ontology_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Vocabulary folder (default: the ontology/ arsitek ships).",
+    )
+    @click.option(
+        "--engine",
+        type=click.Choice(["pyshacl"]),
+        default="pyshacl",
+        show_default=True,
+        help="Validation engine.",
+    )
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
@@ -77,8 +95,15 @@ def cli() -> None:
     """Architecture as code for SPBE: validate an architecture model written in Turtle
     and build documentation and contracts from it.
 
-    With no PATH, commands work on the KPU election-data model arsitek ships.
+    With no PATH, commands work on ./model, or on the KPU election-data
+    model arsitek ships when there is no ./model folder.
     """
+
+
+def default_model(folders: DataFolders) -> Path:
+    """The model a command works on when given no PATH: ./model when there is one, else the KPU model."""
+    here = Path("model")
+    return here if here.is_dir() and any(here.rglob("*.ttl")) else folders.model
 
 
 def _run_validation(paths: tuple[Path, ...], ontology_dir: Path | None, engine: str) -> Any:
@@ -86,7 +111,7 @@ def _run_validation(paths: tuple[Path, ...], ontology_dir: Path | None, engine: 
     from arsitek.validate import load_shapes, validate_model
 
     folders = data_folders(ontology_dir)
-    model_paths = list(paths) or [folders.model]
+    model_paths = list(paths) or [default_model(folders)]
     model = load_model(model_paths, [folders.ontology], exclude=[folders.shapes])
     shapes = load_shapes([folders.shapes])
     return validate_model(model, shapes, engine=engine)
@@ -94,18 +119,42 @@ def _run_validation(paths: tuple[Path, ...], ontology_dir: Path | None, engine: 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "sarif"]), default="text",
-              show_default=True, help="Report format.")
-@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
-              show_default=True, help="Lowest severity that makes the command exit 1.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the report to FILE instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="violation",
+    show_default=True,
+    help="Lowest severity that makes the command exit 1.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report to FILE instead of standard output.",
+)
 @model_options
-def validate(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, lang: str,
-             ontology_dir: Path | None, engine: str) -> None:
+def validate(
+    paths: tuple[Path, ...],
+    fmt: str,
+    fail_on: str,
+    output: Path | None,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
     """Check the model against the SPBE rules (SHACL shapes).
 
-    PATH is a Turtle file or a folder of them (default: the embedded KPU model).
+    PATH is a Turtle file or a folder of them (default: ./model when it exists,
+    else the KPU model arsitek ships).
     The vocabulary in ontology/ is always loaded alongside.
     """
     from arsitek.output import write_file
@@ -125,8 +174,13 @@ def validate(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | Non
 
 @cli.command()
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
-@click.option("--ontology", "ontology_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Vocabulary folder holding shapes/ (default: the ontology/ arsitek ships).")
+@click.option(
+    "--ontology",
+    "ontology_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Vocabulary folder holding shapes/ (default: the ontology/ arsitek ships).",
+)
 def rules(lang: str, ontology_dir: Path | None) -> None:
     """List the rule catalogue: id, severity and what each rule asks."""
     from rich.table import Table
@@ -142,13 +196,27 @@ def rules(lang: str, ontology_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--output", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("build"), show_default=True, help="Output folder (replaced atomically).")
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder (replaced atomically).",
+)
 @click.option("--allow-invalid", is_flag=True, help="Build even when the model has Violations.")
 @click.option("--strict", is_flag=True, help="Fail on Warnings too.")
 @model_options
-def build(paths: tuple[Path, ...], out_dir: Path, allow_invalid: bool, strict: bool, lang: str,
-          ontology_dir: Path | None, engine: str) -> None:
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    allow_invalid: bool,
+    strict: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
     """Validate the model, then write everything this release builds from it.
 
     This release writes the validation reports (text, JSON, JUnit, SARIF) into
@@ -163,12 +231,16 @@ def build(paths: tuple[Path, ...], out_dir: Path, allow_invalid: bool, strict: b
     console = _console(stderr=True)
     print_text(console, result, lang, threshold)
     if result.fails(threshold) and not allow_invalid:
-        console.print(f"arsitek: build stopped: the model has findings at or above {threshold.word}; "
-                      f"{out_dir} was left as it was", style="bold red")
+        console.print(
+            f"arsitek: build stopped: the model has findings at or above {threshold.word}; "
+            f"{out_dir} was left as it was",
+            style="bold red",
+        )
         sys.exit(1)
     suffixes = {"text": "txt", "json": "json", "junit": "junit.xml", "sarif": "sarif"}
-    artifacts = [(f"validation/report.{suffixes[fmt]}", RENDERERS[fmt](result, lang, threshold))
-                 for fmt in sorted(suffixes)]
+    artifacts = [
+        (f"validation/report.{suffixes[fmt]}", RENDERERS[fmt](result, lang, threshold)) for fmt in sorted(suffixes)
+    ]
     written = write_tree(out_dir, artifacts)
     console.print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 
@@ -192,7 +264,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("ARSITEK_DEBUG"):
             raise
-        click.echo(f"arsitek: internal error: {type(exc).__name__}: {exc} "
-                   "(set ARSITEK_DEBUG=1 for a traceback and please report it)", err=True)
+        click.echo(
+            f"arsitek: internal error: {type(exc).__name__}: {exc} "
+            "(set ARSITEK_DEBUG=1 for a traceback and please report it)",
+            err=True,
+        )
         sys.exit(2)
     sys.exit(0)

@@ -130,7 +130,10 @@ def _read_text(path: Path) -> bytes:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise SyntaxErrorInFile(
-            _display(path), line, column, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+            _display(path),
+            line,
+            column,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
         ) from None
     return data
 
@@ -177,10 +180,7 @@ def _resolve_imports(model: LoadedModel) -> None:
     A ``file:`` import of an existing file is loaded; anything else stops the run
     rather than being fetched or silently ignored.
     """
-    declared = {
-        row["o"].value
-        for row in model.query(f"SELECT DISTINCT ?o WHERE {{ ?o a <{OWL_ONTOLOGY}> }}")
-    }
+    declared = {row["o"].value for row in model.query(f"SELECT DISTINCT ?o WHERE {{ ?o a <{OWL_ONTOLOGY}> }}")}
     pending = True
     while pending:
         pending = False

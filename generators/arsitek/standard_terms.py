@@ -26,10 +26,28 @@ VOCABULARIES: dict[str, type[DefinedNamespace]] = {
 }
 
 _XSD_FACETS = {
-    "enumeration", "fractionDigits", "length", "maxExclusive", "maxInclusive", "maxLength",
-    "minExclusive", "minInclusive", "minLength", "pattern", "totalDigits", "whiteSpace",
+    "enumeration",
+    "fractionDigits",
+    "length",
+    "maxExclusive",
+    "maxInclusive",
+    "maxLength",
+    "minExclusive",
+    "minInclusive",
+    "minLength",
+    "pattern",
+    "totalDigits",
+    "whiteSpace",
 }
-_RDF_DATATYPES = {"HTML", "JSON", "PlainLiteral", "XMLLiteral", "langString", "dirLangString", "CompoundLiteral"}
+_RDF_DATATYPES = {
+    "HTML",
+    "JSON",
+    "PlainLiteral",
+    "XMLLiteral",
+    "langString",
+    "dirLangString",
+    "CompoundLiteral",
+}
 _INDIVIDUALS = {("rdf", "nil"): "rdf:List"}
 _OWL_DATATYPES = {"rational", "real"}
 

@@ -49,7 +49,7 @@ def shorten(iri: str) -> str:
         if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
             best = prefix
     if best:
-        return f"{best}:{iri[len(PREFIXES[best]):]}"
+        return f"{best}:{iri[len(PREFIXES[best]) :]}"
     return f"<{iri}>"
 
 

@@ -58,7 +58,14 @@ class Finding:
     @property
     def identity(self) -> tuple[str, str, str, str, str, str]:
         """What two engines must agree on for the same finding."""
-        return (self.focus_node, self.path or "", self.rule_id, self.severity.word, self.value or "", self.shape)
+        return (
+            self.focus_node,
+            self.path or "",
+            self.rule_id,
+            self.severity.word,
+            self.value or "",
+            self.shape,
+        )
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         loc = self.location

@@ -43,7 +43,7 @@ class PyshaclEngine:
         shapes_graph = shapes.rdflib_graph  # blank-node ids kept, so results map back to rule ids
         try:
             _conforms, report, _text = pyshacl.validate(
-                model.store,
+                model.store,  # type: ignore[arg-type]  # pyshacl reads pyoxigraph stores; its stubs lag
                 shacl_graph=shapes_graph,
                 inference="none",
                 advanced=True,
@@ -76,10 +76,13 @@ def _findings(report: rdflib.Graph, shapes: ShapesGraph) -> list[Finding]:
         path_key = node_key(path) if isinstance(path, URIRef) else None
         value_key = node_key(value) if value is not None else None
         messages = shapes.message_for(
-            [node_key(constraint) if constraint is not None else None, shape_key], focus_key, path_key, value_key
+            [node_key(constraint) if constraint is not None else None, shape_key],
+            focus_key,
+            path_key,
+            value_key,
         )
         if not messages:  # no sh:message in the shapes: keep the engine's own wording
-            for message in sorted(report.objects(result, SH.resultMessage)):
+            for message in sorted(report.objects(result, SH.resultMessage), key=str):
                 if isinstance(message, Literal):
                     messages.setdefault(message.language or "en", shorten_text(str(message)))
         out.append(
@@ -94,7 +97,6 @@ def _findings(report: rdflib.Graph, shapes: ShapesGraph) -> list[Finding]:
             )
         )
     return out
-
 
 
 def _keep_store_truthiness_cheap() -> None:

@@ -23,8 +23,10 @@ from arsitek.vocab import ATURAN, RDF, RDFS, SH, shorten
 
 _TEMPLATE_VAR = re.compile(r"\{[?$](\w+)\}")
 
-_NESTING = f"(<{SH}property>|<{SH}node>|<{SH}not>|<{SH}qualifiedValueShape>|<{SH}sparql>|" \
+_NESTING = (
+    f"(<{SH}property>|<{SH}node>|<{SH}not>|<{SH}qualifiedValueShape>|<{SH}sparql>|"
     f"((<{SH}and>|<{SH}or>|<{SH}xone>)/<{RDF}rest>*/<{RDF}first>))*"
+)
 
 
 @dataclass
@@ -44,13 +46,14 @@ class ShapesGraph:
         Engines differ in how they treat language tags (pyshacl drops them from
         SPARQL messages), so messages are always rendered here from the shapes.
         """
+        bound = {"this": focus, "path": path or "", "value": value or "", "focusNode": focus}
+
+        def fill(match: re.Match[str]) -> str:
+            return _show(bound.get(match.group(1), match.group(0)))
+
         for node in nodes:
             if node is not None and node in self.messages:
-                bound = {"this": focus, "path": path or "", "value": value or "", "focusNode": focus}
-                return {
-                    lang: _TEMPLATE_VAR.sub(lambda m: _show(bound.get(m.group(1), m.group(0))), text)
-                    for lang, text in self.messages[node].items()
-                }
+                return {lang: _TEMPLATE_VAR.sub(fill, text) for lang, text in self.messages[node].items()}
         return {}
 
     @property
@@ -77,9 +80,7 @@ class ShapesGraph:
 
 def _texts(model: LoadedModel, predicate: str) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    rows = model.query(
-        f"SELECT ?s ?t WHERE {{ ?s <{ATURAN}ruleId> ?id ; <{predicate}> ?t }} ORDER BY ?s ?t"
-    )
+    rows = model.query(f"SELECT ?s ?t WHERE {{ ?s <{ATURAN}ruleId> ?id ; <{predicate}> ?t }} ORDER BY ?s ?t")
     for row in rows:
         literal = row["t"]
         assert isinstance(literal, ox.Literal)
@@ -144,4 +145,6 @@ def _show(term: str) -> str:
 
 
 def _key(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(node, ox.Triple):
+        raise TypeError("RDF-star triples are not supported in shapes")
     return node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"

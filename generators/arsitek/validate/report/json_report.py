@@ -48,9 +48,7 @@ def as_dict(result: ValidationResult, lang: str, fail_on: Severity) -> dict[str,
                 "message": f.message_in(lang),
                 "messages": dict(sorted(f.message.items())),
                 "shape": f.shape,
-                "location": (
-                    {"file": f.location.file, "line": f.location.line} if f.location is not None else None
-                ),
+                "location": ({"file": f.location.file, "line": f.location.line} if f.location is not None else None),
             }
             for f in result.findings
         ],

@@ -28,19 +28,28 @@ def render_junit(result: ValidationResult, lang: str, fail_on: Severity) -> str:
     failures = sum(1 for rule in result.rules if any(f.severity >= fail_on for f in by_rule[rule.rule_id]))
     suites = ET.Element("testsuites", name="arsitek validate", tests=str(len(result.rules)), failures=str(failures))
     suite = ET.SubElement(
-        suites, "testsuite", name="arsitek.rules", tests=str(len(result.rules)), failures=str(failures),
-        errors="0", skipped="0",
+        suites,
+        "testsuite",
+        name="arsitek.rules",
+        tests=str(len(result.rules)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
     )
     for rule in result.rules:
         case = ET.SubElement(
-            suite, "testcase", classname=f"arsitek.rules.{rule.rule_id.split('-')[1].lower()}",
+            suite,
+            "testcase",
+            classname=f"arsitek.rules.{rule.rule_id.split('-')[1].lower()}",
             name=f"{rule.rule_id} {rule.title_in(lang)}",
         )
         found = by_rule[rule.rule_id]
         failing = [f for f in found if f.severity >= fail_on]
         if failing:
             failure = ET.SubElement(
-                case, "failure", type=rule.severity.word,
+                case,
+                "failure",
+                type=rule.severity.word,
                 message=f"{len(failing)} finding(s) at or above {fail_on.word}",
             )
             failure.text = "\n".join(_line(f, lang) for f in failing)

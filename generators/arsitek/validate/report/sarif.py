@@ -35,9 +35,7 @@ def _result(finding: Finding, lang: str, index: dict[str, int]) -> dict[str, Any
         "logicalLocations": [{"fullyQualifiedName": finding.focus_node, "name": label or finding.focus_node}]
     }
     if finding.location is not None:
-        physical: dict[str, Any] = {
-            "artifactLocation": {"uri": finding.location.file, "uriBaseId": "%SRCROOT%"}
-        }
+        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.location.file, "uriBaseId": "%SRCROOT%"}}
         if finding.location.line:
             physical["region"] = {"startLine": finding.location.line}
         location["physicalLocation"] = physical

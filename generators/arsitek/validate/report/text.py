@@ -15,16 +15,34 @@ from rich.text import Text
 from arsitek.validate.findings import Finding, Severity, ValidationResult
 from arsitek.vocab import shorten
 
-MARKS = {Severity.VIOLATION: ("✖", "bold red"), Severity.WARNING: ("⚠", "yellow"), Severity.INFO: ("ℹ", "cyan")}
+MARKS = {
+    Severity.VIOLATION: ("✖", "bold red"),
+    Severity.WARNING: ("⚠", "yellow"),
+    Severity.INFO: ("ℹ", "cyan"),
+}
 WORDS = {
     "id": {Severity.VIOLATION: "pelanggaran", Severity.WARNING: "peringatan", Severity.INFO: "info"},
     "en": {Severity.VIOLATION: "violation", Severity.WARNING: "warning", Severity.INFO: "info"},
 }
 PHRASES = {
-    "id": {"files": "berkas", "triples": "tripel", "rules": "aturan", "ok": "LULUS", "fail": "GAGAL",
-           "clean": "Tidak ada temuan.", "nofile": "(tanpa berkas)"},
-    "en": {"files": "files", "triples": "triples", "rules": "rules", "ok": "PASSED", "fail": "FAILED",
-           "clean": "No findings.", "nofile": "(no file)"},
+    "id": {
+        "files": "berkas",
+        "triples": "tripel",
+        "rules": "aturan",
+        "ok": "LULUS",
+        "fail": "GAGAL",
+        "clean": "Tidak ada temuan.",
+        "nofile": "(tanpa berkas)",
+    },
+    "en": {
+        "files": "files",
+        "triples": "triples",
+        "rules": "rules",
+        "ok": "PASSED",
+        "fail": "FAILED",
+        "clean": "No findings.",
+        "nofile": "(no file)",
+    },
 }
 
 

@@ -1,0 +1,43 @@
+# Two entry points, both self-installing on a fresh Debian machine with Python 3.11:
+#   make build   validate the embedded KPU model and build everything this release builds (into build/)
+#   make test    lint, type-check and run the whole test suite with the real validators
+# Each creates .venv, installs Debian's graphviz when `dot` is missing, and the test
+# tools from the npm registry (tests/tools), then runs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NPM_TOOLS := tests/tools/node_modules/.package-lock.json
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: build test lint graphviz clean
+
+build: $(STAMP) graphviz
+	$(BIN)/arsitek build --output build
+
+test: $(STAMP) graphviz $(NPM_TOOLS) lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check generators tests
+	$(BIN)/ruff format --check generators tests
+	$(BIN)/mypy
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  echo "Installing Debian's graphviz (dot is missing)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz >/dev/null; }
+
+$(NPM_TOOLS): tests/tools/package.json tests/tools/package-lock.json
+	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --loglevel=error
+
+clean:
+	rm -rf build $(VENV) tests/tools/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""``arsitek build``: validate first, write atomically, never leave half-written output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arsitek.errors import OutputError
+from arsitek.output import safe_relative, write_tree
+from tests.conftest import FIXTURES
+from tests.test_cli import arsitek
+
+RULES = FIXTURES / "rules"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_reports_identically_twice(tmp_path: Path) -> None:
+    first = arsitek("build", "--output", str(tmp_path / "one"), "--lang", "en")
+    second = arsitek("build", "--output", str(tmp_path / "two"), "--lang", "en")
+    assert first.returncode == 0 == second.returncode, first.stderr
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert sorted(one) == [
+        "validation/report.json",
+        "validation/report.junit.xml",
+        "validation/report.sarif",
+        "validation/report.txt",
+    ]
+    assert one == two
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert arsitek("build", str(RULES / "_base" / "base.ttl"), "--output", str(out)).returncode == 0
+    before = snapshot(out)
+    broken = arsitek(
+        "build",
+        str(RULES / "_base" / "base.ttl"),
+        str(RULES / "ARS-APP-001" / "fail-no-owner.ttl"),
+        "--output",
+        str(out),
+    )
+    assert broken.returncode == 1
+    assert "ARS-APP-001" in broken.stderr and "left as it was" in broken.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "no staging folder left behind"
+
+
+def test_allow_invalid_and_strict(tmp_path: Path) -> None:
+    files = [str(RULES / "_base" / "base.ttl"), str(RULES / "ARS-APP-001" / "fail-no-owner.ttl")]
+    assert arsitek("build", *files, "--allow-invalid", "--output", str(tmp_path / "a")).returncode == 0
+    warning_only = [
+        str(RULES / "_base" / "base.ttl"),
+        str(RULES / "ARS-SEC-004" / "fail-risk-without-mitigation.ttl"),
+    ]
+    assert arsitek("build", *warning_only, "--output", str(tmp_path / "b")).returncode == 0
+    assert arsitek("build", *warning_only, "--strict", "--output", str(tmp_path / "c")).returncode == 1
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["../escape.html", "/etc/passwd", "a/../../b", "C:/x", "a\\..\\b", "~/x", "", "a/\x00b"]
+)
+def test_paths_leaving_the_output_folder_are_refused(path: str) -> None:
+    with pytest.raises(OutputError):
+        safe_relative(path)
+
+
+def test_write_tree_keeps_old_output_when_an_artifact_fails(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, [("index.html", "old")])
+
+    def artifacts():  # type: ignore[no-untyped-def]
+        yield ("index.html", "new")
+        yield ("../evil.html", "x")
+
+    with pytest.raises(OutputError):
+        write_tree(out, artifacts())
+    assert snapshot(out) == {"index.html": b"old"}
+    assert not (tmp_path / "evil.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
