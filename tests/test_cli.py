@@ -43,7 +43,7 @@ def test_version_and_grouped_help() -> None:
 def test_embedded_model_validates_clean() -> None:
     run = arsitek("validate", "--lang", "en")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "✖ 0 violation" in run.stdout and "PASSED" in run.stdout
+    assert "✖ 0 violations" in run.stdout and "PASSED" in run.stdout
     assert arsitek("validate", "--fail-on", "warning").returncode == 1
 
 

@@ -98,7 +98,11 @@ def renderables(result: ValidationResult, lang: str, fail_on: Severity) -> list[
     summary = Text()
     for severity in (Severity.VIOLATION, Severity.WARNING, Severity.INFO):
         mark, style = MARKS[severity]
-        summary.append(f"{mark} {result.count(severity)} {WORDS[lang][severity]}", style=style)
+        count = result.count(severity)
+        word = WORDS[lang][severity]
+        if lang == "en" and count != 1 and severity != Severity.INFO:
+            word += "s"
+        summary.append(f"{mark} {count} {word}", style=style)
         summary.append("  ")
     failed = result.fails(fail_on)
     summary.append(words["fail"] if failed else words["ok"], style="bold red" if failed else "bold green")
