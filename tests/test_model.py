@@ -106,3 +106,19 @@ def test_incidents_are_recorded_with_their_answers(kpu: LoadedModel) -> None:
         " spbe:ditanggapiDengan ?c . ?r spbe:dimitigasiOleh ?c .",
     )
     assert ask(kpu, "kpu:InsidenRansomwarePDNS2 spbe:berdampakPada kpu:PDNS2 ; spbe:ditanggapiDengan ?c .")
+
+
+ABSTRACT = {"ElemenArsitektur", "Aplikasi", "Layanan", "Infrastruktur", "Jaringan", "PusatData", "Sumber"}
+
+
+def test_every_concrete_class_has_an_instance_in_the_model(kpu: LoadedModel) -> None:
+    rows = kpu.query(
+        "SELECT ?c (EXISTS { ?x a ?c } AS ?used) WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> "
+        "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/arsitek/')) }"
+    )
+    unused = sorted(
+        row["c"].value.rsplit("#", 1)[1]
+        for row in rows
+        if row["used"].value == "false" and row["c"].value.rsplit("#", 1)[1] not in ABSTRACT
+    )
+    assert unused == []
