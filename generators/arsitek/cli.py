@@ -6,7 +6,6 @@ found, 1 something was, 2 the command could not run (bad input, bad usage).
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable
@@ -54,35 +53,32 @@ class GroupedCommands(click.Group):
                 formatter.write_dl(rest)
 
 
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    default="id",
+    show_default=True,
+    help="Language of messages and labels.",
+)
+ONTOLOGY_OPTION = click.option(
+    "--ontology",
+    "ontology_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Vocabulary folder, with its shapes/ (default: the ontology/ arsitek ships).",
+)
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["pyshacl"]),
+    default="pyshacl",
+    show_default=True,
+    help="Validation engine.",
+)
+
+
 def model_options(func: F) -> F:
     """Options shared by every command that loads a model."""
-
-    @click.option(
-        "--lang",
-        type=click.Choice(["id", "en"]),
-        default="id",
-        show_default=True,
-        help="Language of messages and labels.",
-    )
-    @click.option(
-        "--ontology",
-        "ontology_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help="Vocabulary folder (default: the ontology/ arsitek ships).",
-    )
-    @click.option(
-        "--engine",
-        type=click.Choice(["pyshacl"]),
-        default="pyshacl",
-        show_default=True,
-        help="Validation engine.",
-    )
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+    return LANG_OPTION(ONTOLOGY_OPTION(ENGINE_OPTION(func)))
 
 
 def _console(stderr: bool = False) -> Console:
@@ -173,14 +169,8 @@ def validate(
 
 
 @cli.command()
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
-@click.option(
-    "--ontology",
-    "ontology_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Vocabulary folder holding shapes/ (default: the ontology/ arsitek ships).",
-)
+@LANG_OPTION
+@ONTOLOGY_OPTION
 def rules(lang: str, ontology_dir: Path | None) -> None:
     """List the rule catalogue: id, severity and what each rule asks."""
     from rich.table import Table
