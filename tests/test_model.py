@@ -14,7 +14,29 @@ from arsitek.vocab import KPU
 INTENDED_WARNINGS = {
     ("ARS-INF-003", "PerangkatKPPS"),
     ("ARS-INT-002", "IntegrasiDP4"),
+    ("ARS-INT-002", "IntegrasiDP4LN"),
     ("ARS-INT-002", "IntegrasiSalinanDptPartai"),
+    ("ARS-INT-002", "IntegrasiSalinanDptBawaslu"),
+    ("ARS-INT-002", "IntegrasiPendudukSidapil"),
+    ("ARS-INT-002", "IntegrasiPetaSidapil"),
+    ("ARS-INT-002", "IntegrasiHasil2019Kemendagri"),
+}
+
+# The seed webinar's 13 special applications and the KPU systems that realise each.
+THIRTEEN = {
+    1: ["Sipol"],
+    2: ["Silon"],
+    3: ["Sidalih", "LindungiHakmu"],
+    4: ["Sidapil"],
+    5: ["Sikadeka"],
+    6: ["Sidakam"],
+    7: ["SirekapMobile"],
+    8: ["SirekapWeb"],
+    9: ["Silog"],
+    10: ["Siakba"],
+    11: ["ManajemenPerkara"],
+    12: ["AnalitikDataPemilu"],
+    13: ["PortalKPU", "Infopemilu", "OpenData", "PortalPemilu2024", "Jdih", "Ppid"],
 }
 
 
@@ -23,13 +45,16 @@ def kpu(folders: DataFolders) -> LoadedModel:
     return load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
 
 
+PREFIXES = (
+    "PREFIX spbe: <https://w3id.org/arsitek/spbe#> PREFIX kpu: <https://w3id.org/arsitek/kpu/> "
+    "PREFIX kode: <https://w3id.org/arsitek/kode/> PREFIX ref: <https://w3id.org/arsitek/ref/> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX pemilu: <https://w3id.org/arsitek/pemilu#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX org: <http://www.w3.org/ns/org#> "
+)
+
+
 def ask(model: LoadedModel, body: str) -> bool:
-    prefixes = (
-        "PREFIX spbe: <https://w3id.org/arsitek/spbe#> PREFIX kpu: <https://w3id.org/arsitek/kpu/> "
-        "PREFIX kode: <https://w3id.org/arsitek/kode/> PREFIX ref: <https://w3id.org/arsitek/ref/> "
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-    )
-    return bool(model.store.query(prefixes + f"ASK {{ {body} }}", use_default_graph_as_union=True))
+    return bool(model.store.query(PREFIXES + f"ASK {{ {body} }}", use_default_graph_as_union=True))
 
 
 def test_no_violations(kpu_result: ValidationResult) -> None:
@@ -122,3 +147,152 @@ def test_every_concrete_class_has_an_instance_in_the_model(kpu: LoadedModel) -> 
         if row["used"].value == "false" and row["c"].value.rsplit("#", 1)[1] not in ABSTRACT
     )
     assert unused == []
+
+
+def select(model: LoadedModel, body: str, var: str = "x") -> set[str]:
+    rows = model.store.query(PREFIXES + f"SELECT DISTINCT ?{var} WHERE {{ {body} }}", use_default_graph_as_union=True)
+    return {row[var].value.removeprefix(KPU) for row in rows}  # type: ignore[index, union-attr]
+
+
+@pytest.mark.parametrize("number", sorted(THIRTEEN))
+def test_each_of_the_thirteen_special_applications_is_modelled(kpu: LoadedModel, number: int) -> None:
+    for app in THIRTEEN[number]:
+        assert ask(kpu, f"kpu:{app} a spbe:AplikasiKhusus ; spbe:pemilik kpu:KPU ; spbe:statusSiklusHidup ?s .")
+    if number in (11, 12):  # no KPU system verified: planned, and said so
+        assert ask(kpu, f"kpu:{THIRTEEN[number][0]} spbe:statusSiklusHidup kode:rencana ; skos:editorialNote ?n .")
+
+
+def test_every_election_stage_has_a_supporting_application(kpu: LoadedModel) -> None:
+    stages = select(kpu, "?x a pemilu:TahapanPemilu ; pemilu:padaPemilu kpu:Pemilu2024 .")
+    assert len(stages) == 11
+    numbers = select(kpu, "?s a pemilu:TahapanPemilu ; pemilu:nomorTahapan ?x .")
+    assert numbers == {str(n) for n in range(1, 12)}
+    unsupported = select(kpu, "?x a pemilu:TahapanPemilu . FILTER NOT EXISTS { ?x spbe:didukungOleh ?app }")
+    assert unsupported == set()
+
+
+def test_stages_form_one_chain(kpu: LoadedModel) -> None:
+    first = select(kpu, "?x pemilu:nomorTahapan 1 .")
+    chain = select(kpu, "?first pemilu:nomorTahapan 1 ; pemilu:tahapanBerikutnya* ?x .")
+    assert len(first) == 1 and len(chain) == 11
+
+
+def test_personal_data_reaches_bawaslu_only_through_documented_channels(kpu: LoadedModel) -> None:
+    personal = "?data spbe:memilikiAtribut/spbe:kategoriDataPribadi ?category ."
+    flows = select(
+        kpu,
+        f"?x spbe:tujuanIntegrasi ?to ; spbe:membawaData ?data . {personal} "
+        "{ FILTER(?to = kpu:Bawaslu) } UNION { ?to spbe:pemilik kpu:Bawaslu } "
+        "UNION { ?to org:subOrganizationOf+ kpu:Bawaslu }",
+    )
+    assert flows == {"IntegrasiSalinanDptBawaslu"}
+    access = select(kpu, f"?x spbe:untukPeran/spbe:diembanOleh kpu:Bawaslu ; spbe:atasData ?data . {personal}")
+    assert access == {"AksesBawasluSipol", "AksesBawasluSalinanDpt"}
+    # and Bawaslu's copy holds no specific personal data
+    assert not ask(kpu, "kpu:SalinanDptBawaslu spbe:memilikiAtribut/spbe:kategoriDataPribadi kode:pdp-spesifik")
+
+
+def test_every_operational_kpu_application_is_hosted(kpu: LoadedModel) -> None:
+    unhosted = select(
+        kpu,
+        "?x a ?c ; spbe:pemilik kpu:KPU ; spbe:statusSiklusHidup kode:operasional . "
+        "FILTER(?c = spbe:AplikasiKhusus) FILTER NOT EXISTS { ?x spbe:dihostingDi ?h }",
+    )
+    assert unhosted == set()
+
+
+def test_general_applications_are_aplikasi_umum_with_owners(kpu: LoadedModel) -> None:
+    for app in ("Srikandi", "Siasn", "Spse", "Krisna", "Sp4nLapor"):
+        assert ask(kpu, f"kpu:{app} a spbe:AplikasiUmum ; spbe:pemilik ?owner . ?owner a spbe:Instansi .")
+        assert ask(kpu, f"?process spbe:didukungOleh kpu:{app} .")
+
+
+def test_other_bodies_systems_are_modelled(kpu: LoadedModel) -> None:
+    owners = {"BawasluSips": "Bawaslu", "BawasluSigap": "Bawaslu", "DkppSietik": "DKPP", "MkSimpel": "MK"}
+    for app, owner in owners.items():
+        assert ask(kpu, f"kpu:{app} a spbe:AplikasiInstansiLain ; spbe:pemilik kpu:{owner} .")
+
+
+def test_history_and_the_results_gap(kpu: LoadedModel) -> None:
+    assert select(kpu, "?x a spbe:AplikasiKhusus ; spbe:statusSiklusHidup kode:dihentikan .") >= {
+        "Situng2014",
+        "Situng2019",
+        "Sidakam",
+    }
+    assert ask(
+        kpu, "?gap a pemilu:KesenjanganData ; pemilu:menyangkutData kpu:HasilPemiluHistoris ; pemilu:dampak ?d ."
+    )
+    virtual = select(
+        kpu, "?x spbe:polaIntegrasi kode:pola-virtual ; rdfs:seeAlso ?gap . ?gap a pemilu:KesenjanganData ."
+    )
+    assert virtual == {"VirtualHasilSitung", "VirtualHasilSirekap"}
+
+
+def test_integration_patterns_in_use(kpu: LoadedModel) -> None:
+    used = {iri.rsplit("/", 1)[1] for iri in select(kpu, "?f spbe:polaIntegrasi ?x .")}
+    assert used >= {"pola-web-api", "pola-berkas", "pola-gudang-data", "pola-virtual"}
+
+
+def test_all_operational_systems_feed_the_planned_warehouse(kpu: LoadedModel) -> None:
+    feeders = select(
+        kpu,
+        "?f spbe:tujuanIntegrasi kpu:AnalitikDataPemilu ; spbe:polaIntegrasi kode:pola-gudang-data ; "
+        "spbe:sumberIntegrasi ?x .",
+    )
+    assert feeders == {"Sidalih", "Sipol", "Silon", "Sidapil", "Sikadeka", "SirekapWeb", "Silog", "Siakba"}
+
+
+def test_tiers_with_2024_counts(kpu: LoadedModel) -> None:
+    counts = {
+        "KPUProvinsi": 38,
+        "KPUKabKota": 514,
+        "PPK": 7277,
+        "PPS": 83731,
+        "KPPS": 820161,
+        "PPLN": 128,
+    }
+    for tier, count in counts.items():
+        assert ask(
+            kpu,
+            f'kpu:{tier} pemilu:jumlahSatuan {count} ; pemilu:tahunHitungan "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .',
+        )
+    chain = select(kpu, "kpu:KPPS org:subOrganizationOf+ ?x .")
+    assert {"PPS", "PPK", "KPUKabKota", "KPUProvinsi", "KPU"} <= chain
+
+
+def test_data_dictionary_covers_the_entities(kpu: LoadedModel) -> None:
+    entities = select(kpu, "?x a spbe:DataInformasi .")
+    assert {
+        "DPT",
+        "DP4",
+        "DP4LN",
+        "PartaiPolitikData",
+        "KeanggotaanPartai",
+        "Calon",
+        "DukunganDPD",
+        "Dapil",
+        "Wilayah",
+        "TPS",
+        "CHasil",
+        "DHasilKecamatan",
+        "DHasilKabKota",
+        "DHasilProvinsi",
+        "DHasilNasional",
+        "HasilPemilu",
+        "JadwalKampanye",
+        "LADK",
+        "LPPDK",
+        "LPSDK",
+        "LogistikPemilu",
+        "DistribusiLogistik",
+        "AnggotaBadanAdHoc",
+        "Perkara",
+        "DatasetTerbuka",
+    } <= entities
+    # every attribute that is an identifier of a person is marked as personal data
+    unmarked = select(
+        kpu,
+        "?x a spbe:AtributData ; rdfs:label ?l . FILTER(CONTAINS(STR(?l), 'NIK')) "
+        "FILTER NOT EXISTS { ?x spbe:kategoriDataPribadi ?c }",
+    )
+    assert unmarked == set()
