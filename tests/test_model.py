@@ -182,8 +182,8 @@ def test_personal_data_reaches_bawaslu_only_through_documented_channels(kpu: Loa
     flows = select(
         kpu,
         f"?x spbe:tujuanIntegrasi ?to ; spbe:membawaData ?data . {personal} "
-        "{ FILTER(?to = kpu:Bawaslu) } UNION { ?to spbe:pemilik kpu:Bawaslu } "
-        "UNION { ?to org:subOrganizationOf+ kpu:Bawaslu }",
+        "FILTER(?to = kpu:Bawaslu || EXISTS { ?to spbe:pemilik kpu:Bawaslu } "
+        "|| EXISTS { ?to org:subOrganizationOf+ kpu:Bawaslu })",
     )
     assert flows == {"IntegrasiSalinanDptBawaslu"}
     access = select(kpu, f"?x spbe:untukPeran/spbe:diembanOleh kpu:Bawaslu ; spbe:atasData ?data . {personal}")
