@@ -50,6 +50,7 @@ PREFIXES = (
     "PREFIX kode: <https://w3id.org/arsitek/kode/> PREFIX ref: <https://w3id.org/arsitek/ref/> "
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX pemilu: <https://w3id.org/arsitek/pemilu#> "
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX org: <http://www.w3.org/ns/org#> "
+    "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
 )
 
 
@@ -254,7 +255,7 @@ def test_tiers_with_2024_counts(kpu: LoadedModel) -> None:
     for tier, count in counts.items():
         assert ask(
             kpu,
-            f'kpu:{tier} pemilu:jumlahSatuan {count} ; pemilu:tahunHitungan "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .',
+            f'kpu:{tier} pemilu:jumlahSatuan {count} ; pemilu:tahunHitungan "2024"^^xsd:gYear .',
         )
     chain = select(kpu, "kpu:KPPS org:subOrganizationOf+ ?x .")
     assert {"PPS", "PPK", "KPUKabKota", "KPUProvinsi", "KPU"} <= chain
