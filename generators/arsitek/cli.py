@@ -16,15 +16,23 @@ import click
 from rich.console import Console
 
 from arsitek import __version__
-from arsitek.errors import ArsitekError
+from arsitek.errors import ArsitekError, UsageError
 from arsitek.paths import DataFolders, data_folders
 from arsitek.validate.findings import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class ModelInvalid(ArsitekError):
+    """The model has findings at or above the threshold: exit 1, like validate."""
+
+    exit_code = 1
+
+
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Check": ("validate", "rules"),
-    "Build": ("build",),
+    "Build": ("build", "generate"),
+    "Serve": ("stub",),
 }
 
 
@@ -102,15 +110,46 @@ def default_model(folders: DataFolders) -> Path:
     return here if here.is_dir() and any(here.rglob("*.ttl")) else folders.model
 
 
-def _run_validation(paths: tuple[Path, ...], ontology_dir: Path | None, engine: str) -> Any:
+def _load(paths: tuple[Path, ...], ontology_dir: Path | None) -> Any:
     from arsitek.load import load_model
-    from arsitek.validate import load_shapes, validate_model
 
     folders = data_folders(ontology_dir)
     model_paths = list(paths) or [default_model(folders)]
-    model = load_model(model_paths, [folders.ontology], exclude=[folders.shapes])
-    shapes = load_shapes([folders.shapes])
-    return validate_model(model, shapes, engine=engine)
+    return load_model(model_paths, [folders.ontology], exclude=[folders.shapes])
+
+
+def _check(model: Any, ontology_dir: Path | None, engine: str) -> Any:
+    from arsitek.validate import load_shapes, validate_model
+
+    return validate_model(model, load_shapes([data_folders(ontology_dir).shapes]), engine=engine)
+
+
+def _run_validation(paths: tuple[Path, ...], ontology_dir: Path | None, engine: str) -> Any:
+    return _check(_load(paths, ontology_dir), ontology_dir, engine)
+
+
+def _validated_view(
+    paths: tuple[Path, ...],
+    ontology_dir: Path | None,
+    engine: str,
+    lang: str,
+    allow_invalid: bool,
+    strict: bool = False,
+    what: str = "build",
+) -> tuple[Any, Any]:
+    """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise."""
+    from arsitek.validate.report.text import print_text
+    from arsitek.view import build_view
+
+    threshold = Severity.WARNING if strict else Severity.VIOLATION
+    model = _load(paths, ontology_dir)
+    result = _check(model, ontology_dir, engine)
+    console = _console(stderr=True)
+    if result.findings:
+        print_text(console, result, lang, threshold)
+    if result.fails(threshold) and not allow_invalid:
+        raise ModelInvalid(f"{what} stopped: the model has findings at or above {threshold.word}")
+    return build_view(model), result
 
 
 @cli.command()
@@ -209,30 +248,116 @@ def build(
 ) -> None:
     """Validate the model, then write everything this release builds from it.
 
-    This release writes the validation reports (text, JSON, JUnit, SARIF) into
-    OUTPUT/validation/. A failed build leaves the previous output untouched.
+    OUTPUT/validation/ holds the reports (text, JSON, JUnit, SARIF);
+    OUTPUT/contracts/ the integration contracts. A failed build leaves the
+    previous output untouched.
     """
+    from arsitek.generators import contracts
     from arsitek.output import write_tree
     from arsitek.validate.report import RENDERERS
-    from arsitek.validate.report.text import print_text
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
-    result = _run_validation(paths, ontology_dir, engine)
-    console = _console(stderr=True)
-    print_text(console, result, lang, threshold)
-    if result.fails(threshold) and not allow_invalid:
-        console.print(
-            f"arsitek: build stopped: the model has findings at or above {threshold.word}; "
-            f"{out_dir} was left as it was",
-            style="bold red",
-        )
-        sys.exit(1)
+    try:
+        view, result = _validated_view(paths, ontology_dir, engine, lang, allow_invalid, strict)
+    except ModelInvalid as exc:
+        raise ModelInvalid(f"{exc}; {out_dir} was left as it was") from None
     suffixes = {"text": "txt", "json": "json", "junit": "junit.xml", "sarif": "sarif"}
-    artifacts = [
+    artifacts: list[tuple[str, str | bytes]] = [
         (f"validation/report.{suffixes[fmt]}", RENDERERS[fmt](result, lang, threshold)) for fmt in sorted(suffixes)
     ]
+    artifacts += [(f"contracts/{path}", content) for path, content in contracts.generate(view)]
     written = write_tree(out_dir, artifacts)
-    console.print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
+    _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
+
+
+@cli.group()
+def generate() -> None:
+    """Generate one kind of output from the model."""
+
+
+@generate.command("contracts")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/contracts"),
+    show_default=True,
+    help="Output folder (replaced atomically).",
+)
+@click.option("--app", "app", default=None, help="Only the contracts one application takes part in (e.g. Sidalih).")
+@click.option("--allow-invalid", is_flag=True, help="Generate even when the model has Violations.")
+@model_options
+def generate_contracts(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    app: str | None,
+    allow_invalid: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
+    """Integration contracts: OpenAPI, AsyncAPI, JSON Schema, SQL, CSVW and the catalogue."""
+    from arsitek.generators import contracts
+    from arsitek.output import write_tree
+
+    view, _ = _validated_view(paths, ontology_dir, engine, lang, allow_invalid, what="generate")
+    artifacts = contracts.generate(view)
+    if app is not None:
+        artifacts = contracts.for_application(artifacts, view, _find_application(view, app))
+    written = write_tree(out_dir, artifacts)
+    _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
+
+
+def _find_application(view: Any, name: str) -> str:
+    from arsitek.view import local_name
+
+    wanted = name.lower().replace("-", "").replace("_", "")
+    for iri in sorted(view.applications):
+        if local_name(iri).lower() == wanted or iri == name:
+            return str(iri)
+    known = ", ".join(sorted(local_name(i) for i in view.applications))
+    raise UsageError(f"no application called {name!r}; known: {known}")
+
+
+@cli.group()
+def stub() -> None:
+    """Mock servers for contracts."""
+
+
+@stub.command("serve")
+@click.argument("app")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
+@model_options
+def stub_serve(
+    app: str, paths: tuple[Path, ...], host: str, port: int, lang: str, ontology_dir: Path | None, engine: str
+) -> None:
+    """Serve APP's OpenAPI contract with schema-valid example answers.
+
+    Consumer teams can build against it before the provider exists. The
+    contract itself is at /openapi.json.
+    """
+    from arsitek.generators.contracts.openapi import openapi_documents
+    from arsitek.stub import serve
+
+    view, _ = _validated_view(paths, ontology_dir, engine, lang, allow_invalid=True, what="stub")
+    provider = _find_application(view, app)
+    documents = openapi_documents(view)
+    if provider not in documents:
+        raise UsageError(f"{view.label(provider)} provides no Web API in the model, so there is no contract to serve")
+    server = serve(documents[provider], host, port)
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
+    _console(stderr=True).print(
+        f"arsitek: serving {view.label(provider)} API at http://{bound_host}:{bound_port}/ "
+        f"(contract at /openapi.json); Ctrl+C stops"
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> None:

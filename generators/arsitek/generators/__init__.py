@@ -1,0 +1,1 @@
+"""Generators: pure functions from the typed view to ``(relative path, content)`` artifacts."""

@@ -1,0 +1,187 @@
+"""Integration contracts from the model: the artifact each integration pattern calls for.
+
+``generate(view)`` is pure: the view goes in, ``(relative path, content)``
+pairs come out, sorted, with no timestamps, so two runs are byte-identical and
+changing one data entity changes only the files that depend on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from arsitek.generators.contracts.asyncapi import asyncapi_documents
+from arsitek.generators.contracts.files import csvw_metadata, file_name, file_schema
+from arsitek.generators.contracts.naming import slug
+from arsitek.generators.contracts.openapi import openapi_documents
+from arsitek.generators.contracts.schemas import entity_example, entity_schema
+from arsitek.generators.contracts.sql import (
+    flows_by_target,
+    virtual_sources,
+    virtual_view,
+    warehouse_tables,
+)
+from arsitek.output import Artifact
+from arsitek.templating import environment
+from arsitek.view import ArchitectureView, text
+
+__all__ = ["generate"]
+
+
+def dump(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def generate(view: ArchitectureView, templates: Path | None = None) -> list[Artifact]:
+    env = environment("contracts", templates)
+    artifacts: list[Artifact] = []
+    contracts_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+
+    for entity in sorted(view.entities.values(), key=lambda e: e.iri):
+        artifacts.append((f"schemas/{entity.name}.schema.json", dump(entity_schema(entity, view))))
+        artifacts.append((f"schemas/examples/{entity.name}.json", dump(entity_example(entity))))
+
+    for provider, document in openapi_documents(view).items():
+        path = f"openapi/{slug(provider)}.openapi.json"
+        artifacts.append((path, dump(document)))
+        for item in document["paths"].values():
+            for operation in (op for key, op in item.items() if key in ("get", "post")):
+                contracts_of[operation["x-arsitek-integration"]].append({"kind": "OpenAPI", "path": path})
+
+    for app, document in asyncapi_documents(view).items():
+        path = f"asyncapi/{slug(app)}.asyncapi.json"
+        artifacts.append((path, dump(document)))
+        for operation in document["operations"].values():
+            contracts_of[operation["x-arsitek-integration"]].append({"kind": "AsyncAPI", "path": path})
+
+    for target, flows in flows_by_target(view, {"data-warehouse"}).items():
+        tables, mappings = warehouse_tables(view, flows)
+        base = f"warehouse/{slug(target)}"
+        sources = sorted({view.label(f.source) for f in flows})
+        artifacts.append(
+            (
+                f"{base}.sql",
+                env.get_template("warehouse.sql.j2").render(
+                    target=view.label(target), version=view.version, tables=tables, sources=sources
+                ),
+            )
+        )
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(asdict(mappings[0])), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(asdict(m) for m in mappings)
+        artifacts.append((f"{base}.mapping.csv", buffer.getvalue()))
+        for flow in flows:
+            contracts_of[flow.iri] += [
+                {"kind": "DDL", "path": f"{base}.sql"},
+                {"kind": "mapping", "path": f"{base}.mapping.csv"},
+            ]
+
+    for target, flows in flows_by_target(view, {"virtual-database", "federated-database"}).items():
+        path = f"virtual/{slug(target)}.sql"
+        artifacts.append(
+            (
+                path,
+                env.get_template("virtual.sql.j2").render(
+                    target=view.label(target),
+                    version=view.version,
+                    prefix=slug(target),
+                    sources=virtual_sources(view, flows),
+                    view=virtual_view(view, flows),
+                ),
+            )
+        )
+        for flow in flows:
+            contracts_of[flow.iri].append({"kind": "SQL views", "path": path})
+
+    for flow in sorted(view.integrations.values(), key=lambda f: f.iri):
+        if flow.pattern != "file-exchange":
+            continue
+        for data in flow.data:
+            carried = view.entities.get(data)
+            if carried is None:
+                continue
+            entity = carried
+            stem = f"files/{file_name(flow, entity)}"
+            artifacts.append((f"{stem}-metadata.json", dump(csvw_metadata(view, flow, entity))))
+            artifacts.append((f"{stem}.schema.json", dump(file_schema(view, flow, entity))))
+            contracts_of[flow.iri] += [
+                {"kind": "CSVW", "path": f"{stem}-metadata.json"},
+                {"kind": "JSON Schema", "path": f"{stem}.schema.json"},
+            ]
+
+    catalogue = _catalogue(view, contracts_of)
+    artifacts.append(("catalogue.json", dump({"version": view.version, "integrations": catalogue})))
+    artifacts.append(
+        ("catalogue.md", env.get_template("catalogue.md.j2").render(version=view.version, flows=catalogue))
+    )
+    return sorted(artifacts)
+
+
+def _catalogue(view: ArchitectureView, contracts_of: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
+    rows = []
+    for flow in sorted(view.integrations.values(), key=lambda f: f.iri):
+        personal = [
+            {
+                "entity": text(view.entities[d].label),
+                "iri": d,
+                "attributes": [f"{a.name} ({a.pdp})" for a in view.entities[d].attributes if a.pdp],
+            }
+            for d in flow.data
+            if d in view.entities and view.entities[d].personal
+        ]
+        unique = {(c["kind"], c["path"]): c for c in contracts_of.get(flow.iri, [])}
+        rows.append(
+            {
+                "iri": flow.iri,
+                "label": text(flow.label),
+                "provider": {"iri": flow.source, "label": view.label(flow.source)},
+                "consumer": {"iri": flow.target, "label": view.label(flow.target)},
+                "pattern": flow.pattern,
+                "direction": flow.direction,
+                "protocol": flow.protocol,
+                "authentication": flow.authentication,
+                "encryption": flow.encryption,
+                "status": flow.status,
+                "data": [{"entity": text(view.entities[d].label), "iri": d} for d in flow.data if d in view.entities],
+                "personal_data": personal,
+                "contracts": [unique[k] for k in sorted(unique)],
+            }
+        )
+    return rows
+
+
+def for_application(artifacts: list[Artifact], view: ArchitectureView, app: str) -> list[Artifact]:
+    """The contracts one application takes part in, the schemas they use, and its part of the catalogue."""
+    flows = [f for f in view.integrations.values() if app in (f.source, f.target)]
+    entities = {view.entities[d].name for f in flows for d in f.data if d in view.entities}
+    entities |= (
+        {view.entities[d].name for d in view.applications[app].holds if d in view.entities}
+        if app in (view.applications)
+        else set()
+    )
+    contracts_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    by_path = dict(artifacts)
+    raw = by_path["catalogue.json"]
+    catalogue = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8"))["integrations"]
+    wanted_flows = {f.iri for f in flows}
+    rows = [row for row in catalogue if row["iri"] in wanted_flows]
+    paths = {c["path"] for row in rows for c in row["contracts"]}
+    paths |= {
+        p for p in by_path if p.startswith(("openapi/", "asyncapi/")) and p.split("/")[1].split(".")[0] == slug(app)
+    }
+    paths |= {f"schemas/{name}.schema.json" for name in entities} | {
+        f"schemas/examples/{name}.json" for name in entities
+    }
+    for row in rows:
+        contracts_of[row["iri"]] = row["contracts"]
+    env = environment("contracts")
+    selected = [(p, c) for p, c in artifacts if p in paths]
+    selected.append(("catalogue.json", dump({"version": view.version, "integrations": rows})))
+    selected.append(("catalogue.md", env.get_template("catalogue.md.j2").render(version=view.version, flows=rows)))
+    return sorted(selected)

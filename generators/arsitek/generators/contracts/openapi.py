@@ -1,0 +1,229 @@
+"""OpenAPI 3.1: one document per application that provides a Web API used by a web-API integration.
+
+Operations follow the flows: when the provider is the flow's source its
+consumers read (``GET`` list and item); when the provider is the target the
+source delivers (``POST``). Schemas come from the data dictionary, security
+schemes from the flows' authentication, and every path, operation and schema
+traces back to its model element through ``x-arsitek-*`` extensions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from arsitek.generators.contracts.naming import path_segment, slug
+from arsitek.generators.contracts.schemas import bilingual, entity_example, entity_schema
+from arsitek.view import ArchitectureView, Integrasi, text
+
+SECURITY_SCHEMES: dict[str, tuple[str, dict[str, Any]]] = {
+    "api-key": ("apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}),
+    "oauth2": (
+        "oauth2",
+        {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/oauth2/token", "scopes": {}}}},
+    ),
+    "mtls": ("mutualTLS", {"type": "mutualTLS", "description": "Client certificate issued to the consuming system."}),
+    "user-account": ("userAccount", {"type": "http", "scheme": "bearer", "description": "A user's session token."}),
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+}
+
+
+def web_api_flows(view: ArchitectureView) -> dict[str, list[Integrasi]]:
+    """Web-API flows grouped by the application providing the interface they go through."""
+    by_provider: dict[str, list[Integrasi]] = defaultdict(list)
+    for flow in sorted(view.integrations.values(), key=lambda f: f.iri):
+        if flow.pattern != "web-api" or not flow.interface or flow.interface not in view.interfaces:
+            continue
+        by_provider[view.interfaces[flow.interface].provider].append(flow)
+    return dict(sorted(by_provider.items()))
+
+
+def _capabilities(view: ArchitectureView, provider: str, consumer: str) -> list[str]:
+    """Tags: the business processes provider and consumer serve together, else the provider's."""
+    mine = view.processes_by_application.get(provider, ())
+    shared = sorted(set(mine) & set(view.processes_by_application.get(consumer, ())))
+    return [view.label(p) for p in (shared or list(mine))] or [view.label(provider)]
+
+
+def _access(view: ArchitectureView, entity: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "role": view.label(p.role),
+            "category": p.role_category,
+            "rights": list(p.rights),
+            "locations": list(p.locations),
+            "through": view.label(p.application) if p.application else None,
+            "x-arsitek-iri": p.iri,
+        }
+        for p in view.policies_by_data.get(entity, ())
+    ]
+
+
+def openapi_document(view: ArchitectureView, provider: str, flows: list[Integrasi]) -> dict[str, Any]:
+    app = view.applications.get(provider)
+    paths: dict[str, dict[str, Any]] = {}
+    schemas: dict[str, Any] = {"Error": ERROR}
+    tags: set[str] = set()
+    used_schemes: dict[str, dict[str, Any]] = {}
+
+    def security_for(flow: Integrasi) -> list[dict[str, list[str]]]:
+        if flow.authentication not in SECURITY_SCHEMES:
+            return []
+        name, scheme = SECURITY_SCHEMES[flow.authentication]
+        used_schemes[name] = scheme
+        return [{name: []}]
+
+    def secured(operation: dict[str, Any]) -> dict[str, Any]:
+        if operation["security"]:
+            operation["responses"]["401"] = {
+                "description": "Missing or invalid credentials.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        return operation
+
+    for flow in flows:
+        reading = flow.source == provider or flow.direction == "two-way"
+        writing = flow.target == provider or flow.direction == "two-way"
+        consumer = flow.target if flow.source == provider else flow.source
+        capability = _capabilities(view, provider, consumer)
+        tags.update(capability)
+        for data in flow.data:
+            entity = view.entities.get(data)
+            if entity is None:
+                continue
+            name = slug(entity.iri).title().replace("_", "")
+            schemas[name] = {k: v for k, v in entity_schema(entity, view).items() if k != "$schema"}
+            schemas[name]["examples"] = [entity_example(entity)]
+            ref = {"$ref": f"#/components/schemas/{name}"}
+            base = f"/{path_segment(entity.iri)}"
+            trace = {"x-arsitek-integration": flow.iri, "x-arsitek-consumer": view.label(consumer)}
+            if reading:
+                collection = paths.setdefault(base, {"x-arsitek-iri": entity.iri})
+                collection.setdefault(
+                    "get",
+                    secured(
+                        {
+                            "operationId": f"list_{slug(entity.iri)}",
+                            "summary": f"List {text(entity.label)}",
+                            "description": text(entity.definition),
+                            "tags": capability,
+                            "parameters": [
+                                {
+                                    "name": "limit",
+                                    "in": "query",
+                                    "required": False,
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+                                },
+                                {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
+                            ],
+                            "responses": {
+                                "200": {
+                                    "description": "A page of records.",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {
+                                                "type": "object",
+                                                "required": ["items"],
+                                                "properties": {
+                                                    "items": {"type": "array", "items": ref},
+                                                    "next": {"type": ["string", "null"]},
+                                                },
+                                            }
+                                        }
+                                    },
+                                },
+                                "400": {
+                                    "description": "Invalid parameters.",
+                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                                },
+                            },
+                            "security": security_for(flow),
+                            "x-arsitek-access": _access(view, entity.iri),
+                            **trace,
+                        }
+                    ),
+                )
+                item = paths.setdefault(f"{base}/{{id}}", {"x-arsitek-iri": entity.iri})
+                item.setdefault(
+                    "get",
+                    secured(
+                        {
+                            "operationId": f"get_{slug(entity.iri)}",
+                            "summary": f"One {text(entity.label)} record",
+                            "tags": capability,
+                            "parameters": [
+                                {
+                                    "name": "id",
+                                    "in": "path",
+                                    "required": True,
+                                    "schema": {"type": "string"},
+                                    "description": "The record's identifier at the provider.",
+                                }
+                            ],
+                            "responses": {
+                                "200": {"description": "The record.", "content": {"application/json": {"schema": ref}}},
+                                "404": {
+                                    "description": "No such record.",
+                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                                },
+                            },
+                            "security": security_for(flow),
+                            **trace,
+                        }
+                    ),
+                )
+            if writing:
+                collection = paths.setdefault(base, {"x-arsitek-iri": entity.iri})
+                collection.setdefault(
+                    "post",
+                    secured(
+                        {
+                            "operationId": f"submit_{slug(entity.iri)}",
+                            "summary": f"Submit {text(entity.label)}",
+                            "description": text(entity.definition),
+                            "tags": capability,
+                            "requestBody": {"required": True, "content": {"application/json": {"schema": ref}}},
+                            "responses": {
+                                "201": {
+                                    "description": "Accepted and stored.",
+                                    "content": {"application/json": {"schema": ref}},
+                                },
+                                "422": {
+                                    "description": "The record does not match the contract.",
+                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                                },
+                            },
+                            "security": security_for(flow),
+                            "x-arsitek-access": _access(view, entity.iri),
+                            **trace,
+                        }
+                    ),
+                )
+    label = view.label(provider)
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{label} API",
+            "version": view.version,
+            "description": (
+                f"Contract generated by arsitek from the architecture model for the Web API of {label}. "
+                + (text(app.definition) if app else "")
+            ).strip(),
+            "x-arsitek-iri": provider,
+            "x-arsitek-description": bilingual(app.definition) if app else {},
+        },
+        "tags": [{"name": tag} for tag in sorted(tags)],
+        "paths": dict(sorted(paths.items())),
+        "components": {"schemas": dict(sorted(schemas.items())), "securitySchemes": dict(sorted(used_schemes.items()))},
+    }
+    return document
+
+
+def openapi_documents(view: ArchitectureView) -> dict[str, dict[str, Any]]:
+    """Documents keyed by the providing application's IRI."""
+    return {provider: openapi_document(view, provider, flows) for provider, flows in web_api_flows(view).items()}

@@ -1,0 +1,30 @@
+"""One Jinja2 environment per generator, each with its own template folder.
+
+HTML is autoescaped, every template is strict about undefined names, and a
+``--templates DIR`` given by the user is searched before the shipped folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def environment(generator: str, override: Path | None = None) -> jinja2.Environment:
+    folders = [str(TEMPLATES / generator)]
+    if override is not None:
+        folders.insert(0, str(override / generator))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["sql"] = lambda value: str(value).replace("'", "''")
+    env.filters["md"] = lambda value: " ".join(str(value).split()).replace("|", "\\|")
+    return env

@@ -1,0 +1,367 @@
+"""A typed, read-only view of the model: what every generator reads instead of raw triples.
+
+Built with a fixed handful of bulk SPARQL queries, whatever the model's size,
+so generators never loop over elements issuing one query each. Everything is
+sorted, so generators that iterate the view produce stable output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from arsitek.load import LoadedModel
+from arsitek.vocab import KODE, OWL, PEMILU, RDF, RDFS, SKOS, SPBE, XSD
+
+Texts = dict[str, str]
+
+_PREFIXES = (
+    f"PREFIX spbe: <{SPBE}> PREFIX pemilu: <{PEMILU}> PREFIX rdfs: <{RDFS}> PREFIX rdf: <{RDF}> "
+    f"PREFIX skos: <{SKOS}> PREFIX owl: <{OWL}> PREFIX kode: <{KODE}> "
+)
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: ``kpu:DPT-NIK`` -> ``DPT-NIK``."""
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+
+
+def snake(name: str) -> str:
+    """``TanggalLahir`` -> ``tanggal_lahir``; ``KodeTps`` -> ``kode_tps``; ``DP4LN`` -> ``dp4_ln``."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", name)
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    name = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
+    return re.sub(r"_+", "_", name).strip("_").lower()
+
+
+def text(texts: Texts, lang: str = "en") -> str:
+    return texts.get(lang) or texts.get("en") or texts.get("id") or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True)
+class Element:
+    """What every element has: its IRI, labels and definitions in id and en."""
+
+    iri: str
+    label: Texts = field(compare=False, hash=False)
+    definition: Texts = field(compare=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass(frozen=True)
+class AtributData(Element):
+    entity: str = ""
+    datatype: str = "string"  # XSD local name
+    required: bool = False
+    order: int = 0
+    pdp: str | None = None  # "umum" / "spesifik" (UU 27/2022), None when not personal data
+
+    @property
+    def name(self) -> str:
+        """The field name in contracts: the attribute's own part of its IRI, in snake case."""
+        own = self.key.split("-", 1)[1] if "-" in self.key else self.key
+        return snake(own)
+
+
+@dataclass(frozen=True)
+class DataInformasi(Element):
+    attributes: tuple[AtributData, ...] = ()
+    openness: str | None = None  # terbuka / terbatas / tertutup
+    steward: str | None = None
+    producers: tuple[str, ...] = ()
+    source_app: str | None = None
+    references: tuple[str, ...] = ()
+    form: str | None = None
+
+    @property
+    def personal(self) -> bool:
+        return any(a.pdp for a in self.attributes)
+
+    @property
+    def name(self) -> str:
+        return snake(self.key)
+
+
+@dataclass(frozen=True)
+class Aplikasi(Element):
+    kind: str = "Aplikasi"  # AplikasiKhusus / AplikasiUmum / AplikasiInstansiLain
+    owner: str | None = None
+    status: str | None = None
+    holds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Antarmuka(Element):
+    provider: str = ""
+    api_kind: str | None = None  # local-api / program-api / web-api
+
+
+@dataclass(frozen=True)
+class Integrasi(Element):
+    source: str = ""
+    target: str = ""
+    pattern: str | None = None  # web-api / service-bus / data-warehouse / federated-database / ...
+    nature: str | None = None
+    interface: str | None = None
+    data: tuple[str, ...] = ()
+    direction: str | None = None
+    frequency: str | None = None
+    protocol: str | None = None
+    authentication: str | None = None
+    encryption: str | None = None
+    status: str | None = None
+    see_also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KebijakanAkses(Element):
+    role: str = ""
+    role_category: str | None = None
+    data: str = ""
+    application: str | None = None
+    rights: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProsesBisnis(Element):
+    supported_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KesenjanganData(Element):
+    concerns: tuple[str, ...] = ()
+    consequence: Texts = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass
+class ArchitectureView:
+    """The model as generators see it, indexed by IRI."""
+
+    entities: dict[str, DataInformasi]
+    applications: dict[str, Aplikasi]
+    interfaces: dict[str, Antarmuka]
+    integrations: dict[str, Integrasi]
+    policies: dict[str, KebijakanAkses]
+    processes: dict[str, ProsesBisnis]
+    gaps: dict[str, KesenjanganData]
+    labels: dict[str, Texts]
+    version: str = "0"
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        return text(self.labels.get(iri, {}), lang) or local_name(iri)
+
+    @cached_property
+    def processes_by_application(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for process in self.processes.values():
+            for app in process.supported_by:
+                out[app].append(process.iri)
+        return {app: tuple(sorted(iris)) for app, iris in out.items()}
+
+    @cached_property
+    def policies_by_data(self) -> dict[str, tuple[KebijakanAkses, ...]]:
+        out: dict[str, list[KebijakanAkses]] = defaultdict(list)
+        for policy in self.policies.values():
+            out[policy.data].append(policy)
+        return {data: tuple(sorted(ps, key=lambda p: p.iri)) for data, ps in out.items()}
+
+
+def _rows(model: LoadedModel, query: str) -> list[dict[str, str | ox.Literal]]:
+    out: list[dict[str, str | ox.Literal]] = []
+    solutions = model.query(_PREFIXES + query)
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        row: dict[str, str | ox.Literal] = {}
+        for name in names:
+            term = solution[name]
+            if term is None:
+                continue
+            row[name] = term if isinstance(term, ox.Literal) else term.value
+        out.append(row)
+    return out
+
+
+def _texts(model: LoadedModel, predicate: str) -> dict[str, Texts]:
+    out: dict[str, Texts] = defaultdict(dict)
+    for row in _rows(model, f"SELECT ?s ?t WHERE {{ ?s {predicate} ?t FILTER(isLiteral(?t)) }} ORDER BY ?s ?t"):
+        literal = row["t"]
+        assert isinstance(literal, ox.Literal)
+        out[str(row["s"])].setdefault(literal.language or "", literal.value)
+    return out
+
+
+def _multi(model: LoadedModel, predicate: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(model, f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
+        value = row["o"]
+        out[str(row["s"])].add(value.value if isinstance(value, ox.Literal) else value)
+    return {s: tuple(sorted(v)) for s, v in out.items()}
+
+
+def _single(model: LoadedModel, predicate: str) -> dict[str, str]:
+    return {s: values[0] for s, values in _multi(model, predicate).items()}
+
+
+def build_view(model: LoadedModel) -> ArchitectureView:
+    """Read the model into typed, sorted dataclasses with a fixed number of queries."""
+    labels = _texts(model, "rdfs:label|skos:prefLabel")
+    definitions = _texts(model, "skos:definition")
+    notations = _single(model, "skos:notation")
+
+    def _notation(iri: str | None) -> str | None:
+        """Controlled-list concepts are referred to by their SKOS notation in contracts (``web-api``)."""
+        return notations.get(iri) if iri else None
+
+    types = _multi(model, "rdf:type")
+
+    def of_type(local: str) -> list[str]:
+        return sorted(s for s, ts in types.items() if f"{SPBE}{local}" in ts or f"{PEMILU}{local}" in ts)
+
+    def base(iri: str) -> dict[str, object]:
+        return {"iri": iri, "label": labels.get(iri, {}), "definition": definitions.get(iri, {})}
+
+    datatypes = _single(model, "spbe:tipeData")
+    required = _single(model, "spbe:wajib")
+    order = _single(model, "spbe:urutan")
+    pdp = _single(model, "spbe:kategoriDataPribadi")
+    has_attribute = _multi(model, "spbe:memilikiAtribut")
+    attributes: dict[str, AtributData] = {}
+    for entity, attrs in has_attribute.items():
+        for iri in attrs:
+            attributes[iri] = AtributData(
+                **base(iri),  # type: ignore[arg-type]
+                entity=entity,
+                datatype=datatypes.get(iri, f"{XSD}string").removeprefix(XSD),
+                required=required.get(iri) == "true",
+                order=int(order.get(iri, "0")),
+                pdp=_notation(pdp.get(iri)),
+            )
+    openness, steward = _single(model, "spbe:keterbukaan"), _single(model, "spbe:waliData")
+    producers, source = _multi(model, "spbe:produsenData"), _single(model, "spbe:sumberOtoritatif")
+    references, forms = _multi(model, "spbe:merealisasikan"), _single(model, "pemilu:kodeFormulir")
+    entities = {
+        iri: DataInformasi(
+            **base(iri),  # type: ignore[arg-type]
+            attributes=tuple(
+                sorted(
+                    (attributes[a] for a in has_attribute.get(iri, ()) if a in attributes),
+                    key=lambda a: (a.order, a.iri),
+                )
+            ),
+            openness=_notation(openness.get(iri)),
+            steward=steward.get(iri),
+            producers=producers.get(iri, ()),
+            source_app=source.get(iri),
+            references=references.get(iri, ()),
+            form=forms.get(iri),
+        )
+        for iri in of_type("DataInformasi")
+    }
+    owners, statuses, holds = (
+        _single(model, "spbe:pemilik"),
+        _single(model, "spbe:statusSiklusHidup"),
+        _multi(model, "spbe:menyimpanData"),
+    )
+    applications: dict[str, Aplikasi] = {}
+    for kind in ("Aplikasi", "AplikasiKhusus", "AplikasiUmum", "AplikasiInstansiLain"):
+        for iri in of_type(kind):
+            applications[iri] = Aplikasi(
+                **base(iri),  # type: ignore[arg-type]
+                kind=kind,
+                owner=owners.get(iri),
+                status=_notation(statuses.get(iri)),
+                holds=holds.get(iri, ()),
+            )
+    providers, api_kinds = _single(model, "spbe:disediakanOleh"), _single(model, "spbe:jenisApi")
+    interfaces = {
+        iri: Antarmuka(**base(iri), provider=providers.get(iri, ""), api_kind=_notation(api_kinds.get(iri)))  # type: ignore[arg-type]
+        for iri in of_type("Antarmuka")
+    }
+    fields = {
+        "source": "spbe:sumberIntegrasi",
+        "target": "spbe:tujuanIntegrasi",
+        "interface": "spbe:melaluiAntarmuka",
+        "protocol": "spbe:protokol",
+    }
+    coded = {
+        "pattern": "spbe:polaIntegrasi",
+        "nature": "spbe:sifatIntegrasi",
+        "direction": "spbe:arah",
+        "frequency": "spbe:frekuensi",
+        "authentication": "spbe:autentikasi",
+        "encryption": "spbe:enkripsi",
+        "status": "spbe:statusSiklusHidup",
+    }
+    plain = {name: _single(model, predicate) for name, predicate in fields.items()}
+    codes = {name: _single(model, predicate) for name, predicate in coded.items()}
+    carried, see_also = _multi(model, "spbe:membawaData"), _multi(model, "rdfs:seeAlso")
+    integrations = {
+        iri: Integrasi(
+            **base(iri),  # type: ignore[arg-type]
+            **{
+                name: values.get(iri, "") if name in ("source", "target") else values.get(iri)
+                for name, values in plain.items()
+            },  # type: ignore[arg-type]
+            **{name: _notation(values.get(iri)) for name, values in codes.items()},  # type: ignore[arg-type]
+            data=carried.get(iri, ()),
+            see_also=see_also.get(iri, ()),
+        )
+        for iri in of_type("Integrasi")
+    }
+    roles, categories = _single(model, "spbe:untukPeran"), _single(model, "spbe:kategoriPengguna")
+    on_data, via = _single(model, "spbe:atasData"), _single(model, "spbe:melaluiAplikasi")
+    rights, locations = _multi(model, "spbe:hakAkses"), _multi(model, "spbe:lokasiAkses")
+    policies = {
+        iri: KebijakanAkses(
+            **base(iri),  # type: ignore[arg-type]
+            role=roles.get(iri, ""),
+            role_category=_notation(categories.get(roles.get(iri, ""))),
+            data=on_data.get(iri, ""),
+            application=via.get(iri),
+            rights=tuple(sorted(n for r in rights.get(iri, ()) if (n := _notation(r)))),
+            locations=tuple(sorted(n for r in locations.get(iri, ()) if (n := _notation(r)))),
+        )
+        for iri in of_type("KebijakanAkses")
+    }
+    supported = _multi(model, "spbe:didukungOleh")
+    processes = {
+        iri: ProsesBisnis(**base(iri), supported_by=supported.get(iri, ()))  # type: ignore[arg-type]
+        for iri in sorted(set(of_type("ProsesBisnis")) | set(of_type("TahapanPemilu")))
+    }
+    concerns, consequences = _multi(model, "pemilu:menyangkutData"), _texts(model, "pemilu:dampak")
+    gaps = {
+        iri: KesenjanganData(**base(iri), concerns=concerns.get(iri, ()), consequence=consequences.get(iri, {}))  # type: ignore[arg-type]
+        for iri in of_type("KesenjanganData")
+    }
+    return ArchitectureView(
+        version=_model_version(model),
+        entities=entities,
+        applications=applications,
+        interfaces=interfaces,
+        integrations=integrations,
+        policies=policies,
+        processes=processes,
+        gaps=gaps,
+        labels=dict(labels),
+    )
+
+
+def _model_version(model: LoadedModel) -> str:
+    """The ``owl:versionInfo`` of the model's own ontology header (not the vocabulary's), or "0"."""
+    model_graphs = {f.graph.value for f in model.model_files()}
+    solutions = model.store.query(
+        f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?o a <{OWL}Ontology> ; <{OWL}versionInfo> ?v }} }}"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    versions = sorted(
+        str(row["v"].value) for row in solutions if row["g"] is not None and row["g"].value in model_graphs
+    )
+    return versions[0] if versions else "0"
