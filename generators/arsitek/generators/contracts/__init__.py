@@ -51,7 +51,8 @@ def generate(view: ArchitectureView, templates: Path | None = None) -> list[Arti
         artifacts.append((path, dump(document)))
         for item in document["paths"].values():
             for operation in (op for key, op in item.items() if key in ("get", "post")):
-                contracts_of[operation["x-arsitek-integration"]].append({"kind": "OpenAPI", "path": path})
+                for flow_iri in operation["x-arsitek-integrations"]:
+                    contracts_of[flow_iri].append({"kind": "OpenAPI", "path": path})
 
     for app, document in asyncapi_documents(view).items():
         path = f"asyncapi/{slug(app)}.asyncapi.json"

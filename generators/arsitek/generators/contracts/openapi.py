@@ -101,7 +101,6 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
             schemas[name]["examples"] = [entity_example(entity)]
             ref = {"$ref": f"#/components/schemas/{name}"}
             base = f"/{path_segment(entity.iri)}"
-            trace = {"x-arsitek-integration": flow.iri, "x-arsitek-consumer": view.label(consumer)}
             if reading:
                 collection = paths.setdefault(base, {"x-arsitek-iri": entity.iri})
                 collection.setdefault(
@@ -144,7 +143,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                             },
                             "security": security_for(flow),
                             "x-arsitek-access": _access(view, entity.iri),
-                            **trace,
+                            "x-arsitek-integrations": [],
                         }
                     ),
                 )
@@ -173,7 +172,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                                 },
                             },
                             "security": security_for(flow),
-                            **trace,
+                            "x-arsitek-integrations": [],
                         }
                     ),
                 )
@@ -200,10 +199,16 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                             },
                             "security": security_for(flow),
                             "x-arsitek-access": _access(view, entity.iri),
-                            **trace,
+                            "x-arsitek-integrations": [],
                         }
                     ),
                 )
+            for path in (base, f"{base}/{{id}}"):
+                for method, operation in paths.get(path, {}).items():
+                    used = (method == "get" and reading) or (method == "post" and writing)
+                    if used and flow.iri not in operation["x-arsitek-integrations"]:
+                        operation["x-arsitek-integrations"].append(flow.iri)
+                        operation.setdefault("x-arsitek-consumers", []).append(view.label(consumer))
     label = view.label(provider)
     document: dict[str, Any] = {
         "openapi": "3.1.0",

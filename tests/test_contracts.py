@@ -1,0 +1,250 @@
+"""Integration contracts, checked with the real validators of each format."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate as validate_openapi
+
+from arsitek.generators.contracts import generate
+from arsitek.load import load_model
+from arsitek.paths import DataFolders
+from arsitek.view import ArchitectureView, build_view
+from tests.conftest import FIXTURES, ROOT
+
+ASYNCAPI_SCHEMA = ROOT / "tests/tools/node_modules/@asyncapi/specs/schemas/3.0.0-without-$id.json"
+SNAPSHOTS = ROOT / "tests" / "snapshots" / "contracts"
+KITCHEN_SINK = FIXTURES / "contracts" / "model.ttl"
+
+
+def view_of(folders: DataFolders, *paths: Path) -> ArchitectureView:
+    return build_view(load_model(list(paths), [folders.ontology], exclude=[folders.shapes]))
+
+
+@pytest.fixture(scope="module")
+def kpu(folders: DataFolders) -> dict[str, str]:
+    return {path: str(content) for path, content in generate(view_of(folders, folders.model))}
+
+
+def documents(artifacts: dict[str, str], prefix: str, suffix: str = ".json") -> dict[str, Any]:
+    return {p: json.loads(c) for p, c in artifacts.items() if p.startswith(prefix) and p.endswith(suffix)}
+
+
+def test_kpu_contracts_cover_every_pattern(kpu: dict[str, str]) -> None:
+    kinds = {p.split("/")[0] for p in kpu}
+    assert kinds == {
+        "asyncapi",
+        "catalogue.json",
+        "catalogue.md",
+        "files",
+        "openapi",
+        "schemas",
+        "virtual",
+        "warehouse",
+    }
+    assert "openapi/sidalih.openapi.json" in kpu and "openapi/sirekap_web.openapi.json" in kpu
+
+
+def test_openapi_documents_pass_the_validator(kpu: dict[str, str]) -> None:
+    docs = documents(kpu, "openapi/")
+    assert len(docs) >= 5
+    for path, document in docs.items():
+        validate_openapi(document)
+        assert document["openapi"] == "3.1.0", path
+        for item in document["paths"].values():
+            assert item["x-arsitek-iri"].startswith("https://")
+            for method in ("get", "post"):
+                if method in item:
+                    assert all(i.startswith("https://") for i in item[method]["x-arsitek-integrations"])
+                    assert item[method]["x-arsitek-integrations"]
+                    assert item[method]["tags"]
+
+
+def test_openapi_examples_match_their_schemas(kpu: dict[str, str]) -> None:
+    for document in documents(kpu, "openapi/").values():
+        for name, schema in document["components"]["schemas"].items():
+            for example in schema.get("examples", []):
+                jsonschema.Draft202012Validator(schema).validate(example)
+            assert name
+
+
+def test_entity_schemas_pass_the_metaschema_and_their_examples(kpu: dict[str, str]) -> None:
+    schemas = documents(kpu, "schemas/", ".schema.json")
+    assert len(schemas) == 31
+    for path, schema in schemas.items():
+        jsonschema.Draft202012Validator.check_schema(schema)
+        example = json.loads(kpu[path.replace("schemas/", "schemas/examples/").replace(".schema.json", ".json")])
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(example)
+
+
+def test_personal_data_is_marked_in_schemas(kpu: dict[str, str]) -> None:
+    dpt = json.loads(kpu["schemas/dpt.schema.json"])
+    assert dpt["properties"]["nik"]["x-arsitek-pdp"] == "umum"
+    assert dpt["properties"]["disabilitas"]["x-arsitek-pdp"] == "spesifik"
+    assert "x-arsitek-pdp" not in dpt["properties"]["keterangan"]
+    assert dpt["x-arsitek-personal-data"] is True
+    assert set(dpt["properties"]["nik"]["x-arsitek-description"]) == {"id", "en"}
+
+
+def test_asyncapi_documents_pass_the_official_schema(kpu: dict[str, str]) -> None:
+    assert ASYNCAPI_SCHEMA.is_file(), "run the README's test command: it installs tests/tools (npm ci)"
+    schema = json.loads(ASYNCAPI_SCHEMA.read_text(encoding="utf-8"))
+    docs = documents(kpu, "asyncapi/")
+    assert docs
+    for document in docs.values():
+        errors = list(jsonschema.Draft7Validator(schema).iter_errors(document))
+        assert not errors, jsonschema.exceptions.best_match(errors).message
+        for channel_id, channel in document["channels"].items():  # $refs the schema cannot check
+            for message in channel["messages"].values():
+                assert message["$ref"].split("/")[-1] in document["components"]["messages"], channel_id
+        for operation in document["operations"].values():
+            assert operation["channel"]["$ref"].split("/")[-1] in document["channels"]
+
+
+def _sql_files(artifacts: dict[str, str]) -> list[str]:
+    return [c for p, c in sorted(artifacts.items()) if p.endswith(".sql")]
+
+
+def test_sql_runs_in_sqlite(kpu: dict[str, str]) -> None:
+    connection = sqlite3.connect(":memory:")
+    for script in _sql_files(kpu):
+        connection.executescript(script)
+    connection.execute(
+        "INSERT INTO src_sirekap_web__hasil_pemilu (jenis_pemilihan, peserta, perolehan_suara, kursi) "
+        "VALUES ('DPR', 'Partai A', 100, 3)"
+    )
+    rows = connection.execute(
+        "SELECT sumber, entitas, kesenjangan, perolehan_suara FROM analitik_data_pemilu_terpadu ORDER BY sumber"
+    ).fetchall()
+    assert ("sirekap_web", "hasil_pemilu", None, 100) in rows
+    assert [r for r in rows if r[0] == "kesenjangan"] == [("kesenjangan", None, "kesenjangan_hasil2004_2014", None)]
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"dim_sumber", "dim_dpt", "dim_calon", "fakta_hasil_pemilu"} <= tables or "dim_tps" in tables
+
+
+def test_sql_runs_in_postgresql(kpu: dict[str, str], postgres: str) -> None:
+    import psycopg
+
+    with psycopg.connect(postgres, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS contracts CASCADE")
+        connection.execute("CREATE SCHEMA contracts")
+        connection.execute("SET search_path TO contracts")
+        for script in _sql_files(kpu):
+            connection.execute(script)  # type: ignore[arg-type]
+        connection.execute(
+            "INSERT INTO src_situng2019__pindai_c1_situng (kode_tps, pindaian) VALUES ('3101011001001', 'https://x')"
+        )
+        rows = connection.execute("SELECT sumber, kesenjangan FROM analitik_data_pemilu_terpadu").fetchall()
+        assert ("situng2019", None) in rows and ("kesenjangan", "kesenjangan_hasil2004_2014") in rows
+        columns = connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'dim_calon'"
+        ).fetchall()
+        assert ("nik_hash",) in columns and ("nik",) not in columns  # personal data pseudonymised
+
+
+def test_warehouse_mapping_traces_every_column(kpu: dict[str, str]) -> None:
+    rows = list(csv.DictReader(kpu["warehouse/analitik_data_pemilu.mapping.csv"].splitlines()))
+    assert rows
+    ddl = kpu["warehouse/analitik_data_pemilu.sql"]
+    for row in rows:
+        assert f"CREATE TABLE {row['target_table']} (" in ddl
+        assert f"    {row['target_column']} " in ddl
+        assert (row["transformation"] == "sha256") == bool(row["personal_data"])
+
+
+def test_csvw_metadata_loads_with_a_csvw_implementation(kpu: dict[str, str], tmp_path: Path) -> None:
+    from csvw import Table
+
+    metadata = {p: c for p, c in kpu.items() if p.endswith("-metadata.json")}
+    assert metadata
+    for path, content in metadata.items():
+        document = json.loads(content)
+        assert document["@context"][0] == "http://www.w3.org/ns/csvw"
+        entity = document["url"].split("__", 1)[1].removesuffix(".csv")
+        example = json.loads(kpu[f"schemas/examples/{entity}.json"])
+        folder = tmp_path / Path(path).stem
+        folder.mkdir()
+        (folder / "table-metadata.json").write_text(content, encoding="utf-8")
+        columns = [c["name"] for c in document["tableSchema"]["columns"]]
+        with (folder / document["url"]).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerow(
+                [
+                    ""
+                    if example[c] is None
+                    else str(example[c]).lower()
+                    if isinstance(example[c], bool)
+                    else example[c]
+                    for c in columns
+                ]
+            )
+        table = Table.from_file(folder / "table-metadata.json")
+        rows = list(table.iterdicts())
+        assert len(rows) == 1, path
+        schema = json.loads(kpu[path.replace("-metadata.json", ".schema.json")])
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.Draft202012Validator(schema).validate([example])
+
+
+def test_catalogue_lists_every_flow_with_existing_contracts(kpu: dict[str, str], folders: DataFolders) -> None:
+    catalogue = json.loads(kpu["catalogue.json"])["integrations"]
+    view = view_of(folders, folders.model)
+    assert {row["iri"] for row in catalogue} == set(view.integrations)
+    for row in catalogue:
+        for contract in row["contracts"]:
+            assert contract["path"] in kpu, contract
+    with_contract = [row for row in catalogue if row["contracts"]]
+    assert len(with_contract) == len(catalogue), [r["iri"] for r in catalogue if not r["contracts"]]
+    dpt_to_parties = next(r for r in catalogue if r["iri"].endswith("IntegrasiSalinanDptPartai"))
+    assert "nik (umum)" in dpt_to_parties["personal_data"][0]["attributes"]
+    assert "| DPT copies for political parties |" in kpu["catalogue.md"]
+
+
+def test_generation_is_byte_identical(folders: DataFolders, kpu: dict[str, str]) -> None:
+    again = {path: str(content) for path, content in generate(view_of(folders, folders.model))}
+    assert again == kpu
+
+
+def test_changing_one_entity_changes_only_its_dependents(
+    folders: DataFolders, kpu: dict[str, str], tmp_path: Path
+) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(folders.model, model)
+    data = model / "data.ttl"
+    text = data.read_text(encoding="utf-8")
+    old = '"Jumlah pemilih DPT yang terdaftar di TPS ini."@id'
+    assert old in text
+    data.write_text(text.replace(old, '"Jumlah pemilih DPT di TPS ini."@id'), encoding="utf-8")
+    changed = {path for path, content in generate(view_of(folders, model)) if kpu.get(path) != str(content)}
+    assert changed == {
+        "schemas/tps.schema.json",
+        "files/integrasi_tps_open_data__tps.csv-metadata.json",
+        "files/integrasi_tps_open_data__tps.csv.schema.json",
+    }
+
+
+def test_kitchen_sink_snapshot(folders: DataFolders) -> None:
+    """The shape of every generator's output, on a small model; ARSITEK_UPDATE_SNAPSHOTS=1 rewrites it."""
+    produced = {path: str(content) for path, content in generate(view_of(folders, KITCHEN_SINK))}
+    if os.environ.get("ARSITEK_UPDATE_SNAPSHOTS"):
+        shutil.rmtree(SNAPSHOTS, ignore_errors=True)
+        for path, content in produced.items():
+            (SNAPSHOTS / path).parent.mkdir(parents=True, exist_ok=True)
+            (SNAPSHOTS / path).write_text(content, encoding="utf-8")
+    stored = {
+        p.relative_to(SNAPSHOTS).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(SNAPSHOTS.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(produced) == sorted(stored)
+    for path in produced:
+        assert produced[path] == stored[path], f"{path} differs from its snapshot"
