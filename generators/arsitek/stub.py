@@ -27,7 +27,6 @@ STUB_CREDENTIAL = "stub"
 FORMATS = jsonschema.FormatChecker()
 
 
-@FORMATS.checks("uri")
 def _is_uri(value: object) -> bool:
     """An absolute URI: a scheme and something after it (jsonschema alone does not check this)."""
     if not isinstance(value, str):
@@ -40,7 +39,6 @@ def _is_uri(value: object) -> bool:
     )
 
 
-@FORMATS.checks("date-time")
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -51,6 +49,10 @@ def _is_date_time(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+FORMATS.checks("uri")(_is_uri)
+FORMATS.checks("date-time")(_is_date_time)
 
 
 class Route:
