@@ -138,6 +138,19 @@ def _validated_view(
     what: str = "build",
 ) -> tuple[Any, Any]:
     """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise."""
+    model, view, result = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, strict, what)
+    return view, result
+
+
+def _validated_model(
+    paths: tuple[Path, ...],
+    ontology_dir: Path | None,
+    engine: str,
+    lang: str,
+    allow_invalid: bool,
+    strict: bool = False,
+    what: str = "build",
+) -> tuple[Any, Any, Any]:
     from arsitek.validate.report.text import print_text
     from arsitek.view import build_view
 
@@ -149,7 +162,7 @@ def _validated_view(
         print_text(console, result, lang, threshold)
     if result.fails(threshold) and not allow_invalid:
         raise ModelInvalid(f"{what} stopped: the model has findings at or above {threshold.word}")
-    return build_view(model), result
+    return model, build_view(model), result
 
 
 @cli.command()
@@ -248,24 +261,35 @@ def build(
 ) -> None:
     """Validate the model, then write everything this release builds from it.
 
-    OUTPUT/validation/ holds the reports (text, JSON, JUnit, SARIF);
-    OUTPUT/contracts/ the integration contracts. A failed build leaves the
-    previous output untouched.
+    OUTPUT/site/ holds the documentation site (open site/index.html),
+    OUTPUT/contracts/ the integration contracts, OUTPUT/validation/ the
+    reports (text, JSON, JUnit, SARIF). A failed build leaves the previous
+    output untouched.
     """
+    from rich.progress import Progress
+
     from arsitek.generators import contracts
     from arsitek.output import write_tree
+    from arsitek.site import build_site
     from arsitek.validate.report import RENDERERS
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
     try:
-        view, result = _validated_view(paths, ontology_dir, engine, lang, allow_invalid, strict)
+        model, view, result = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, strict)
     except ModelInvalid as exc:
         raise ModelInvalid(f"{exc}; {out_dir} was left as it was") from None
     suffixes = {"text": "txt", "json": "json", "junit": "junit.xml", "sarif": "sarif"}
     artifacts: list[tuple[str, str | bytes]] = [
         (f"validation/report.{suffixes[fmt]}", RENDERERS[fmt](result, lang, threshold)) for fmt in sorted(suffixes)
     ]
-    artifacts += [(f"contracts/{path}", content) for path, content in contracts.generate(view)]
+    contract_artifacts = contracts.generate(view)
+    artifacts += [(f"contracts/{path}", content) for path, content in contract_artifacts]
+    console = _console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
+        site = build_site(
+            model, view, result, data_folders(ontology_dir).ontology, contract_artifacts, progress=progress
+        )
+    artifacts += [(f"site/{path}", content) for path, content in site]
     written = write_tree(out_dir, artifacts)
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 

@@ -1,0 +1,290 @@
+"""The documentation site: gather everything, then render every page in Indonesian and English.
+
+``build_site`` is pure apart from running Graphviz: model, view and findings go
+in, ``(relative path, content)`` artifacts come out, sorted and byte-stable.
+Pages work from ``file://`` and any static host: relative links only, the
+search index is a script, diagrams are inline SVG, nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from arsitek import __version__
+from arsitek.load import LoadedModel
+from arsitek.output import Artifact
+from arsitek.site import diagrams, dictionary
+from arsitek.site.gather import Page, Site, gather
+from arsitek.site.i18n import UI
+from arsitek.site.impact import dependency_graph, impact_of
+from arsitek.site.kinds import DOMAINS, KINDS
+from arsitek.templating import TEMPLATES, environment
+from arsitek.validate.findings import Severity, ValidationResult
+from arsitek.view import ArchitectureView, local_name, text
+from arsitek.vocab import PEMILU, SKOS
+
+LANGS = ("id", "en")
+STATIC = TEMPLATES / "site" / "static"
+
+# Site-level pages: file name -> (UI key of the title, template)
+SPECIAL = {
+    "lanskap.html": ("landscape", "diagram.html.j2"),
+    "peta-integrasi.html": ("integration_map", "diagram.html.j2"),
+    "struktur-organisasi.html": ("organisation", "diagram.html.j2"),
+    "tahapan.html": ("stages", "diagram.html.j2"),
+    "rekapitulasi.html": ("recap", "diagram.html.j2"),
+}
+
+
+def build_site(
+    model: LoadedModel,
+    view: ArchitectureView,
+    result: ValidationResult,
+    ontology: Path,
+    contracts: list[Artifact] | None = None,
+    templates: Path | None = None,
+    progress: Any = None,
+) -> list[Artifact]:
+    site = gather(model, view, result, ontology)
+    env = environment("site", templates)
+    env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
+    statements = [(s, local_name(p), o) for s, p, o in _relations(model)]
+    graph = dependency_graph(view, statements)
+    levels = {
+        r["e"].value: local_name(r["l"].value)
+        for r in model.query(
+            f"SELECT ?e ?l WHERE {{ ?e <{PEMILU}tingkatWilayah> ?l ; a <https://w3id.org/arsitek/spbe#DataInformasi> }}"
+        )
+    }
+    notation = {iri: code for iri, (_, code) in site.concepts.items() if code}
+    artifacts: list[Artifact] = []
+    total = len(site.pages) * 2
+    task = progress.add_task("site", total=total) if progress else None
+
+    for lang in LANGS:
+        ui = UI[lang]
+        common = {"lang": lang, "ui": ui, "site": site, "model_version": view.version}
+
+        def page(path: str, template: str, **values: Any) -> None:
+            depth = path.count("/")
+            context = {**common, "path": path, "up": "../" * depth, "root": "../" * (depth + 1), **values}
+            artifacts.append((f"{lang}/{path}", env.get_template(template).render(**context)))
+
+        for element in sorted(site.pages.values(), key=lambda p: p.path):
+            extra: dict[str, Any] = {"diagram": diagrams.render(diagrams.context(site, element, lang))}
+            if element.kind in ("aplikasi", "data", "infrastruktur"):
+                extra["impact"] = impact_of(graph, element.iri)
+            if element.kind == "data" and element.iri in view.entities:
+                extra["entity"] = view.entities[element.iri]
+                extra["lineage"] = diagrams.render(diagrams.lineage(site, element.iri, lang))
+            page(element.path, "element.html.j2", element=element, **extra)
+            if progress:
+                progress.advance(task)
+        for kind in KINDS:
+            members = site.by_kind(kind)
+            if members:
+                page(f"{kind}/index.html", "list.html.j2", kind=KINDS[kind], members=members)
+        makers = {
+            "lanskap.html": lambda: diagrams.landscape(site, lang),
+            "peta-integrasi.html": lambda: diagrams.integration_map(site, lang),
+            "struktur-organisasi.html": lambda: diagrams.hierarchy(site, lang),
+            "tahapan.html": lambda: diagrams.stages(site, lang),
+            "rekapitulasi.html": lambda: diagrams.recap_chain(site, lang, levels),
+        }
+        for name, (title, template) in SPECIAL.items():
+            legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
+            page(name, template, title=ui[title], svg=diagrams.render(makers[name]()), legend=legend)
+        page("index.html", "home.html.j2", counts=_counts(site), questions=True)
+        page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
+        rows = dictionary.rows(view, lang, notation)
+        page("kamus-data.html", "dictionary.html.j2", rows=rows)
+        artifacts.append((f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang)))
+        artifacts.append((f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang)))
+        page("katalog-integrasi.html", "catalogue.html.j2", flows=_catalogue(site, contracts or []))
+        page("aturan.html", "rules.html.j2", rules=_rules(site))
+        page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
+        page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
+        page("cari.html", "search.html.j2")
+        artifacts.append((f"{lang}/search-index.js", _search_index(site, lang)))
+
+    artifacts.append(("index.html", env.get_template("redirect.html.j2").render(lang="id")))
+    for path in sorted(STATIC.iterdir()):
+        artifacts.append((f"static/{path.name}", path.read_bytes()))
+    artifacts += [(f"contracts/{path}", content) for path, content in (contracts or [])]
+    return sorted(artifacts, key=lambda a: a[0])
+
+
+def _relations(model: LoadedModel) -> list[tuple[str, str, str]]:
+    rows = model.query(
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?p), 'https://w3id.org/arsitek/')) }"
+    )
+    return sorted((r["s"].value, r["p"].value, r["o"].value) for r in rows)
+
+
+def _counts(site: Site) -> dict[str, Any]:
+    per_kind = {k: len(site.by_kind(k)) for k in KINDS}
+    per_domain: dict[str, int] = defaultdict(int)
+    kinds_of_domain: dict[str, list[str]] = defaultdict(list)
+    for kind, info in KINDS.items():
+        per_domain[info.domain] += per_kind[kind]
+        kinds_of_domain[info.domain].append(kind)
+    return {
+        "kinds": per_kind,
+        "domains": DOMAINS,
+        "per_domain": per_domain,
+        "kinds_of_domain": kinds_of_domain,
+        "findings": {s.word: site.result.count(s) for s in Severity},
+    }
+
+
+def _matrices(site: Site, lang: str) -> dict[str, Any]:
+    view = site.view
+    apps = [p for p in site.by_kind("aplikasi") if view.applications.get(p.iri)]
+    entities = site.by_kind("data")
+    crud: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity in view.entities.values():  # the authoritative source creates, reads and updates
+        if entity.source_app:
+            crud[(entity.iri, entity.source_app)].update("CRU")
+    for app in view.applications.values():
+        for data in app.holds:
+            crud[(data, app.iri)].add("R")
+    for flow in view.integrations.values():
+        for data in flow.data:
+            crud[(data, flow.target)].add("R")
+    for policy in view.policies.values():  # rights granted through an application (notations C/R/U/D)
+        if policy.application:
+            crud[(policy.data, policy.application)].update(r for r in policy.rights if r in "CRUD")
+    used_apps = [a for a in apps if any((e.iri, a.iri) in crud for e in entities)]
+    processes = site.by_kind("proses")
+    supported = {(p.iri, a) for p in view.processes.values() for a in p.supported_by}
+    process_apps = [a for a in apps if any(app == a.iri for _, app in supported)]
+    coverage = []
+    for iri, (label, code) in sorted(site.concepts.items(), key=lambda c: (c[1][1] or "~", c[0])):
+        if "/ref/" not in iri:
+            continue
+        realisers = sorted(
+            (p for p in site.pages.values() if any(v.iri == iri for v in p.references)),
+            key=lambda p: text(p.label, lang),
+        )
+        coverage.append({"code": code or local_name(iri), "label": label, "pages": realisers})
+    ends = (
+        sorted({f.source for f in view.integrations.values()}),
+        sorted({f.target for f in view.integrations.values()}),
+    )
+    cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for flow in sorted(view.integrations.values(), key=lambda f: f.iri):
+        cells[(flow.source, flow.target)].append(flow.iri)
+    return {
+        "apps": used_apps,
+        "entities": entities,
+        "crud": {k: "".join(sorted(v, key="CRUD".index)) for k, v in crud.items()},
+        "process_apps": process_apps,
+        "processes": processes,
+        "supported": supported,
+        "coverage": coverage,
+        "providers": [e for e in ends[0] if e in site.pages],
+        "consumers": [e for e in ends[1] if e in site.pages],
+        "cells": cells,
+        "styles": diagrams.PATTERN_STYLE,
+    }
+
+
+def _catalogue(site: Site, contracts: list[Artifact]) -> list[dict[str, Any]]:
+    by_path = dict(contracts)
+    raw = by_path.get("catalogue.json")
+    listed = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8"))["integrations"] if raw else []
+    contracts_of = {row["iri"]: row["contracts"] for row in listed}
+    rows = []
+    for flow in sorted(site.view.integrations.values(), key=lambda f: f.iri):
+        personal = [
+            site.view.entities[d] for d in flow.data if d in site.view.entities and site.view.entities[d].personal
+        ]
+        rows.append({"flow": flow, "personal": personal, "contracts": contracts_of.get(flow.iri, [])})
+    return rows
+
+
+def _rules(site: Site) -> list[dict[str, Any]]:
+    breaking: dict[str, list[Any]] = defaultdict(list)
+    for finding in site.result.findings:
+        breaking[finding.rule_id].append(finding)
+    return [{"rule": rule, "findings": breaking.get(rule.rule_id, [])} for rule in site.result.rules]
+
+
+def _vocabulary(model: LoadedModel, lang: str) -> dict[str, Any]:
+    rows = model.query(
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?t ?k ?label ?def ?range ?domain ?super WHERE { ?t a ?k . "
+        "VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty } "
+        "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/arsitek/')) "
+        f"OPTIONAL {{ ?t rdfs:label ?label FILTER(LANG(?label) = '{lang}') }} "
+        f"OPTIONAL {{ ?t skos:definition ?def FILTER(LANG(?def) = '{lang}') }} "
+        "OPTIONAL { ?t rdfs:range ?range } OPTIONAL { ?t rdfs:domain ?domain } "
+        "OPTIONAL { ?t rdfs:subClassOf ?super FILTER(STRSTARTS(STR(?super), 'https://w3id.org/arsitek/')) } }"
+    )
+    terms: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        iri = row["t"].value
+        entry = terms.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "name": local_name(iri),
+                "kind": local_name(row["k"].value),
+                "label": "",
+                "definition": "",
+                "range": set(),
+                "domain": set(),
+                "super": set(),
+            },
+        )
+        if row["label"] is not None:
+            entry["label"] = row["label"].value
+        if row["def"] is not None:
+            entry["definition"] = row["def"].value
+        for key in ("range", "domain", "super"):
+            if row[key] is not None:
+                entry[key].add(local_name(row[key].value))
+    schemes = model.query(
+        f"SELECT ?s ?c ?n ?l WHERE {{ ?c <{SKOS}inScheme> ?s . OPTIONAL {{ ?c <{SKOS}notation> ?n }} "
+        f"OPTIONAL {{ ?c <{SKOS}prefLabel> ?l FILTER(LANG(?l) = '{lang}') }} }}"
+    )
+    concepts: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in schemes:
+        concepts[row["s"].value].append(
+            {
+                "notation": row["n"].value if row["n"] else "",
+                "label": row["l"].value if row["l"] else local_name(row["c"].value),
+            }
+        )
+    ordered = sorted(terms.values(), key=lambda t: (t["kind"] != "Class", t["name"].lower()))
+    for term in ordered:
+        for key in ("range", "domain", "super"):
+            term[key] = ", ".join(sorted(term[key]))
+    return {
+        "terms": ordered,
+        "schemes": {k: sorted(v, key=lambda c: (c["notation"], c["label"])) for k, v in sorted(concepts.items())},
+    }
+
+
+def _personal(site: Site) -> list[dict[str, Any]]:
+    out = []
+    for app in sorted(site.view.applications.values(), key=lambda a: site.view.label(a.iri, "id").lower()):
+        held = [site.view.entities[d] for d in app.holds if d in site.view.entities and site.view.entities[d].personal]
+        if held and app.iri in site.pages:
+            out.append({"page": site.pages[app.iri], "app": app, "entities": held})
+    return out
+
+
+def _search_index(site: Site, lang: str) -> str:
+    entries = [
+        {"t": text(p.label, lang), "u": p.path, "k": KINDS[p.kind].label[lang], "d": text(p.definition, lang)[:300]}
+        for p in sorted(site.pages.values(), key=lambda p: p.path)
+    ]
+    return "window.ARSITEK_SEARCH = " + json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+__all__ = ["Page", "build_site"]

@@ -1,0 +1,313 @@
+"""Diagrams as Graphviz SVG: clickable nodes, deterministic layout, one colour per domain.
+
+Every diagram is built as DOT with the ``graphviz`` library and laid out by
+``dot``; the same model gives byte-identical SVG. Node links are relative to
+the page the SVG is embedded in, so the site works from ``file://``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+import graphviz
+
+from arsitek.errors import ArsitekError
+from arsitek.site.gather import Page, Site
+from arsitek.view import text
+
+COLOURS = {
+    "proses": "#e8f1fb",
+    "layanan": "#e6f6ee",
+    "data": "#fff4dc",
+    "aplikasi": "#ecebfb",
+    "antarmuka": "#ecebfb",
+    "integrasi": "#f2f2f2",
+    "infrastruktur": "#fde8e4",
+    "organisasi": "#eef3f3",
+    "peran": "#f5eafa",
+    "akses": "#f5eafa",
+    "kontrol": "#fbeaf0",
+    "risiko": "#fbeaf0",
+    "insiden": "#fbeaf0",
+    "kesenjangan": "#fff0c2",
+}
+PATTERN_STYLE = {
+    "web-api": ("#3b6fd8", "solid"),
+    "service-bus": ("#8a4fd1", "bold"),
+    "data-warehouse": ("#c77700", "dashed"),
+    "virtual-database": ("#1f9d74", "dotted"),
+    "federated-database": ("#1f9d74", "dashed"),
+    "file-exchange": ("#6b6f76", "solid"),
+}
+FONT = "Helvetica"
+
+
+def _graph(name: str, direction: str = "LR") -> graphviz.Digraph:
+    graph = graphviz.Digraph(name, format="svg")
+    graph.attr(rankdir=direction, fontname=FONT, bgcolor="transparent", nodesep="0.3", ranksep="0.5")
+    graph.attr(
+        "node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11", color="#5b6470", margin="0.12,0.06"
+    )
+    graph.attr("edge", fontname=FONT, fontsize="9", color="#7a828c", fontcolor="#4a525c", arrowsize="0.7")
+    return graph
+
+
+def _wrap(label: str, width: int = 24) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:4])
+
+
+def nid(*parts: str) -> str:
+    """A DOT node id for an IRI: IRIs hold ':' which DOT reads as a port, so ids are short stable hashes."""
+    return "n" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _node(graph: graphviz.Digraph, page: Page, lang: str, base: str, **extra: str) -> None:
+    attributes = {
+        "URL": f"{base}{page.path}",
+        "target": "_top",
+        "tooltip": text(page.label, lang),
+        "fillcolor": COLOURS.get(page.kind, "#ffffff"),
+        **extra,
+    }
+    graph.node(nid(page.iri), _wrap(text(page.label, lang)), **attributes)
+
+
+def render(graph: graphviz.Digraph) -> str:
+    """SVG text without the XML prolog, ready to inline in HTML."""
+    try:
+        svg = graph.pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound:
+        raise ArsitekError("Graphviz's `dot` is not installed (Debian: apt-get install graphviz)") from None
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
+    return svg
+
+
+def context(site: Site, page: Page, lang: str) -> graphviz.Digraph:
+    """The element and its direct neighbours, relations labelled in the page's language."""
+    graph = _graph("context")
+    _node(graph, page, lang, "../", penwidth="2", color="#1d3b66")
+    shown = 0
+    for rows, outgoing in ((page.outgoing, True), (page.incoming, False)):
+        for row in rows:
+            for value in row.values:
+                if not value.iri or value.iri not in site.pages or value.iri == page.iri or shown >= 24:
+                    continue
+                _node(graph, site.pages[value.iri], lang, "../")
+                ends = (page.iri, value.iri) if outgoing else (value.iri, page.iri)
+                graph.edge(nid(ends[0]), nid(ends[1]), label=text(row.label, lang))
+                shown += 1
+    return graph
+
+
+def landscape(site: Site, lang: str) -> graphviz.Digraph:
+    """The layered landscape: business, data, applications, infrastructure."""
+    graph = _graph("landscape", "TB")
+    layers = [
+        ("proses", "Proses bisnis", "Business"),
+        ("layanan", "Layanan", "Services"),
+        ("aplikasi", "Aplikasi", "Applications"),
+        ("data", "Data", "Data"),
+        ("infrastruktur", "Infrastruktur", "Infrastructure"),
+    ]
+    view = site.view
+    top_level = {p.iri for p in site.by_kind("proses") if not any(r.prop.endswith("#bagianDari") for r in p.outgoing)}
+    members: dict[str, list[Page]] = {}
+    for kind, label_id, label_en in layers:
+        pages = [p for p in site.by_kind(kind) if kind != "proses" or p.iri in top_level]
+        if kind == "aplikasi":
+            pages = [
+                p
+                for p in pages
+                if view.applications.get(p.iri) and view.applications[p.iri].kind != "AplikasiInstansiLain"
+            ]
+        members[kind] = pages
+        with graph.subgraph(name=f"cluster_{kind}") as cluster:
+            cluster.attr(
+                label=label_id if lang == "id" else label_en,
+                style="rounded",
+                color="#c9ced6",
+                fontname=FONT,
+                fontsize="12",
+                labeljust="l",
+            )
+            for page in pages:
+                _node(cluster, page, lang, "")
+    shown = {p.iri for pages in members.values() for p in pages}
+    for process in site.by_kind("proses"):
+        supported = site.view.processes[process.iri].supported_by if process.iri in site.view.processes else ()
+        if process.iri in shown:
+            for app in supported:
+                if app in shown:
+                    graph.edge(nid(process.iri), nid(app), color="#b7c3d3")
+    for app in members["aplikasi"]:
+        application = view.applications[app.iri]
+        for data in application.holds:
+            if data in shown:
+                graph.edge(nid(app.iri), nid(data), color="#d9c79a")
+        for row in app.outgoing:
+            if row.prop.endswith("#dihostingDi"):
+                for value in row.values:
+                    if value.iri in shown:
+                        graph.edge(nid(app.iri), nid(value.iri), color="#e0b4ab")
+    return graph
+
+
+def _flow_edge(graph: graphviz.Digraph, site: Site, flow_iri: str, lang: str, base: str) -> None:
+    flow = site.view.integrations[flow_iri]
+    colour, style = PATTERN_STYLE.get(flow.pattern or "", ("#7a828c", "solid"))
+    personal = any(site.view.entities[d].personal for d in flow.data if d in site.view.entities)
+    page = site.pages.get(flow_iri)
+    graph.edge(
+        nid(flow.source),
+        nid(flow.target),
+        label=_wrap(", ".join(site.view.label(d, lang) for d in flow.data), 28) + (" \u26a0" if personal else ""),
+        color="#c0392b" if personal else colour,
+        fontcolor="#a02c20" if personal else "#4a525c",
+        style=style,
+        penwidth="1.8" if personal else "1.1",
+        URL=f"{base}{page.path}" if page else "",
+        target="_top",
+        tooltip=text(flow.label, lang),
+    )
+
+
+def integration_map(site: Site, lang: str, flows: Iterable[str] | None = None, base: str = "") -> graphviz.Digraph:
+    """Applications and agencies joined by their flows; edges styled by pattern, personal data in red with ⚠."""
+    graph = _graph("integrations")
+    chosen = sorted(flows if flows is not None else site.view.integrations)
+    ends = sorted({e for f in chosen for e in (site.view.integrations[f].source, site.view.integrations[f].target)})
+    for iri in ends:
+        if iri in site.pages:
+            _node(graph, site.pages[iri], lang, base)
+    for flow in chosen:
+        _flow_edge(graph, site, flow, lang, base)
+    return graph
+
+
+def lineage(site: Site, entity: str, lang: str) -> graphviz.Digraph:
+    """Data lineage: producers, the authoritative source, and every flow that carries the entity onward."""
+    graph = _graph("lineage")
+    data = site.view.entities[entity]
+    page = site.pages[entity]
+    _node(graph, page, lang, "../", penwidth="2", color="#1d3b66")
+    for producer in data.producers:
+        if producer in site.pages:
+            _node(graph, site.pages[producer], lang, "../")
+            graph.edge(nid(producer), nid(entity), label="produsen" if lang == "id" else "produces")
+    if data.source_app and data.source_app in site.pages:
+        _node(graph, site.pages[data.source_app], lang, "../")
+        graph.edge(
+            nid(entity),
+            nid(data.source_app),
+            label="sumber otoritatif" if lang == "id" else "authoritative source",
+            style="dashed",
+        )
+    for flow in sorted(f.iri for f in site.view.integrations.values() if entity in f.data):
+        integration = site.view.integrations[flow]
+        for end in (integration.source, integration.target):
+            if end in site.pages:
+                _node(graph, site.pages[end], lang, "../")
+        _flow_edge(graph, site, flow, lang, "../")
+    return graph
+
+
+def hierarchy(site: Site, lang: str) -> graphviz.Digraph:
+    """The organisation from KPU RI down to KPPS, with the partner bodies' own chains."""
+    graph = _graph("organisation", "TB")
+    for page in site.by_kind("organisasi"):
+        count = next(
+            (v.text.get("id") for r in page.outgoing if r.prop.endswith("#jumlahSatuan") for v in r.values), None
+        )
+        label = text(page.label, lang) + (f"\n({int(count):,})" if count else "")
+        graph.node(
+            nid(page.iri),
+            _wrap(label, 26),
+            URL=page.path,
+            target="_top",
+            fillcolor=COLOURS["organisasi"],
+            tooltip=text(page.label, lang),
+        )
+    for page in site.by_kind("organisasi"):
+        for row in page.outgoing:
+            if row.prop.endswith(("#subOrganizationOf", "#unitOf")):
+                for value in row.values:
+                    if value.iri in site.pages:
+                        graph.edge(nid(value.iri), nid(page.iri), arrowhead="none")
+    return graph
+
+
+def stages(site: Site, lang: str) -> graphviz.Digraph:
+    """The election stages in order, each with its supporting applications."""
+    graph = _graph("stages", "TB")
+    stage_pages = [p for p in site.by_kind("proses") if any(r.prop.endswith("#nomorTahapan") for r in p.outgoing)]
+
+    def number(page: Page) -> int:
+        return int(next(v.text["id"] for r in page.outgoing if r.prop.endswith("#nomorTahapan") for v in r.values))
+
+    stage_pages.sort(key=number)
+    for page in stage_pages:
+        _node(graph, page, lang, "", fillcolor=COLOURS["proses"], penwidth="1.5")
+    for first, second in zip(stage_pages, stage_pages[1:], strict=False):
+        graph.edge(nid(first.iri), nid(second.iri), weight="10", color="#1d3b66", penwidth="1.6")
+    for page in stage_pages:
+        process = site.view.processes.get(page.iri)
+        for app in process.supported_by if process else ():
+            if app in site.pages:
+                graph.node(
+                    nid(page.iri, app),
+                    _wrap(site.view.label(app, lang), 18),
+                    URL=site.pages[app].path,
+                    target="_top",
+                    fillcolor=COLOURS["aplikasi"],
+                    fontsize="9",
+                    shape="box",
+                )
+                graph.edge(nid(page.iri), nid(page.iri, app), style="dotted", arrowhead="none")
+                with graph.subgraph() as same:
+                    same.attr(rank="same")
+                    same.node(nid(page.iri))
+                    same.node(nid(page.iri, app))
+    return graph
+
+
+LEVELS = ["tps", "kecamatan", "kabupaten-kota", "provinsi", "nasional"]
+
+
+def recap_chain(site: Site, lang: str, levels: dict[str, str]) -> graphviz.Digraph:
+    """From C.Hasil at the polling station to the national result, each level with who records it and where."""
+    graph = _graph("recap", "LR")
+    chain = sorted(
+        (e for e, lvl in levels.items() if lvl in LEVELS and e in site.pages), key=lambda e: LEVELS.index(levels[e])
+    )
+    result = next((e for e in site.view.entities if e.endswith("/HasilPemilu")), None)
+    if result and result in site.pages:
+        chain.append(result)
+    for entity in chain:
+        _node(graph, site.pages[entity], lang, "", penwidth="1.5")
+        data = site.view.entities[entity]
+        for producer in data.producers:
+            if producer in site.pages:
+                graph.node(
+                    nid(entity, producer),
+                    _wrap(site.view.label(producer, lang), 20),
+                    URL=site.pages[producer].path,
+                    target="_top",
+                    fillcolor=COLOURS["organisasi"],
+                    fontsize="9",
+                )
+                graph.edge(nid(entity, producer), nid(entity), style="dotted", arrowhead="none")
+    for first, second in zip(chain, chain[1:], strict=False):
+        graph.edge(nid(first), nid(second), color="#1d3b66", penwidth="1.6")
+    return graph

@@ -1,0 +1,155 @@
+"""The data dictionary as rows, and as CSV and XLSX downloads people open in a spreadsheet.
+
+XLSX files are zip archives with timestamps inside; both the document
+properties and the zip entries get fixed dates so two builds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from arsitek.view import ArchitectureView, text
+
+FIXED = datetime(2024, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class DictionaryRow:
+    entity: str
+    entity_label: str
+    attribute: str
+    attribute_label: str
+    datatype: str
+    description_id: str
+    description_en: str
+    required: str
+    openness: str
+    pdp: str
+    steward: str
+    producer: str
+    source: str
+    consumers: str
+    rad: str
+
+
+COLUMNS = {
+    "id": [
+        "Entitas",
+        "Label entitas",
+        "Atribut",
+        "Label atribut",
+        "Tipe data",
+        "Deskripsi (id)",
+        "Deskripsi (en)",
+        "Wajib",
+        "Keterbukaan (KIP)",
+        "Kategori data pribadi (PDP)",
+        "Walidata",
+        "Produsen",
+        "Sumber otoritatif",
+        "Konsumen",
+        "Referensi RAD",
+    ],
+    "en": [
+        "Entity",
+        "Entity label",
+        "Attribute",
+        "Attribute label",
+        "Datatype",
+        "Description (id)",
+        "Description (en)",
+        "Required",
+        "Openness (KIP)",
+        "Personal-data category (PDP)",
+        "Steward",
+        "Producer",
+        "Authoritative source",
+        "Consumers",
+        "RAD reference",
+    ],
+}
+
+
+def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[DictionaryRow]:
+    consumers: dict[str, set[str]] = {}
+    for flow in view.integrations.values():
+        for data in flow.data:
+            consumers.setdefault(data, set()).add(view.label(flow.target, lang))
+    out = []
+    for entity in sorted(view.entities.values(), key=lambda e: e.name):
+        rad = ", ".join(sorted(notation.get(r, r.rsplit("/", 1)[-1]) for r in entity.references))
+        for attribute in entity.attributes:
+            out.append(
+                DictionaryRow(
+                    entity=entity.name,
+                    entity_label=text(entity.label, lang),
+                    attribute=attribute.name,
+                    attribute_label=text(attribute.label, lang),
+                    datatype=f"xsd:{attribute.datatype}",
+                    description_id=text(attribute.definition, "id"),
+                    description_en=text(attribute.definition, "en"),
+                    required=("ya" if lang == "id" else "yes")
+                    if attribute.required
+                    else ("tidak" if lang == "id" else "no"),
+                    openness=entity.openness or "",
+                    pdp=attribute.pdp or "",
+                    steward=view.label(entity.steward, lang) if entity.steward else "",
+                    producer="; ".join(view.label(p, lang) for p in entity.producers),
+                    source=view.label(entity.source_app, lang) if entity.source_app else "",
+                    consumers="; ".join(sorted(consumers.get(entity.iri, set()))),
+                    rad=rad,
+                )
+            )
+    return out
+
+
+def to_csv(data: list[DictionaryRow], lang: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS[lang])
+    for row in data:
+        writer.writerow(list(vars(row).values()))
+    return buffer.getvalue()
+
+
+def to_xlsx(data: list[DictionaryRow], lang: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Kamus data" if lang == "id" else "Data dictionary"
+    sheet.append(COLUMNS[lang])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in data:
+        sheet.append(list(vars(row).values()))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS[lang]))}{len(data) + 1}"
+    for index, width in enumerate([18, 28, 18, 26, 14, 48, 48, 8, 12, 12, 24, 24, 24, 30, 12], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    book.properties.created = FIXED
+    book.properties.modified = FIXED
+    book.properties.creator = "arsitek"
+    raw = io.BytesIO()
+    book.save(raw)
+    return _stable_zip(raw.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            content = source.read(info.filename)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()

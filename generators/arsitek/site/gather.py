@@ -1,0 +1,250 @@
+"""Gather: every page of the site, with its facts and links, before anything is rendered.
+
+A few bulk queries read all statements about all elements; relations in and
+out, labels of values, sources and findings are then joined in memory, so
+cross-links are consistent and the cost does not grow with one query per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from arsitek.load import LoadedModel
+from arsitek.site.kinds import CLASS_KIND
+from arsitek.validate.findings import Finding, ValidationResult
+from arsitek.view import ArchitectureView, local_name, snake, text
+from arsitek.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, SPBE
+
+Texts = dict[str, str]
+SKIP_PROPERTIES = {f"{RDF}type", f"{RDFS}label", f"{SKOS}definition", f"{DCTERMS}source", f"{SKOS}prefLabel"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a property: a link to a page, a code, an external resource, or text."""
+
+    text: Texts
+    href: str | None = None  # site-relative path of the element's page (without language)
+    code: str | None = None
+    iri: str | None = None
+    url: str | None = None  # an external address (sources), never fetched
+
+
+@dataclass
+class Row:
+    prop: str
+    label: Texts
+    values: list[Value]
+
+
+@dataclass
+class Page:
+    iri: str
+    kind: str
+    path: str  # "aplikasi/sidalih.html", relative to the language folder
+    label: Texts
+    definition: Texts
+    classes: list[Texts] = field(default_factory=list)
+    outgoing: list[Row] = field(default_factory=list)
+    incoming: list[Row] = field(default_factory=list)
+    notes: list[Texts] = field(default_factory=list)
+    sources: list[Value] = field(default_factory=list)
+    references: list[Value] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    location: str | None = None
+
+    @property
+    def key(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass
+class Site:
+    pages: dict[str, Page]
+    property_labels: dict[str, Texts]
+    concepts: dict[str, tuple[Texts, str | None]]  # IRI -> (label, notation)
+    result: ValidationResult
+    view: ArchitectureView
+    model: LoadedModel
+
+    def href(self, iri: str) -> str | None:
+        page = self.pages.get(iri)
+        return page.path if page else None
+
+    def by_kind(self, kind: str) -> list[Page]:
+        return sorted(
+            (p for p in self.pages.values() if p.kind == kind), key=lambda p: (text(p.label, "id").lower(), p.iri)
+        )
+
+
+def _property_order(ontology: Path) -> list[str]:
+    """Properties in the order the vocabulary declares them: the fixed, readable order of every page."""
+    order: list[str] = []
+    for path in sorted(ontology.glob("*.ttl")):
+        prefixes = dict(re.findall(r"^@prefix\s+(\w*):\s*<([^>]+)>", path.read_text(encoding="utf-8"), re.MULTILINE))
+        for prefix, name in re.findall(
+            r"^(\w+):(\w+) a owl:\w*Property", path.read_text(encoding="utf-8"), re.MULTILINE
+        ):
+            if prefix in prefixes:
+                order.append(prefixes[prefix] + name)
+    return order
+
+
+def _page_path(kind: str, iri: str, taken: set[str]) -> str:
+    name = snake(local_name(iri)) or "element"
+    path = f"{kind}/{name}.html"
+    if path in taken:  # two IRIs with the same local name: keep both, stably
+        path = f"{kind}/{name}_{hashlib.sha256(iri.encode()).hexdigest()[:8]}.html"
+    taken.add(path)
+    return path
+
+
+def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult, ontology: Path) -> Site:
+    types: dict[str, set[str]] = defaultdict(set)
+    for row in model.query(f"SELECT ?s ?t WHERE {{ ?s <{RDF}type> ?t FILTER(isIRI(?s)) }}"):
+        types[row["s"].value].add(row["t"].value)
+    taken: set[str] = set()
+    pages: dict[str, Page] = {}
+    texts = _texts(model)
+    for iri in sorted(types):
+        kind = next((k for cls, k in CLASS_KIND if cls in types[iri]), None)
+        if kind is None:
+            continue
+        pages[iri] = Page(
+            iri=iri,
+            kind=kind,
+            path=_page_path(kind, iri, taken),
+            label=texts["label"].get(iri, {}) or {"id": local_name(iri), "en": local_name(iri)},
+            definition=texts["definition"].get(iri, {}),
+        )
+    concepts: dict[str, tuple[Texts, str | None]] = {}
+    notations = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
+    for row in model.query(f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}"):
+        iri = row["c"].value
+        concepts[iri] = (texts["label"].get(iri, {}), notations.get(iri))
+    property_labels = {p: t for p, t in texts["label"].items() if p.startswith(("https://w3id.org/arsitek/", "http"))}
+
+    order = {p: i for i, p in enumerate(_property_order(ontology))}
+    statements: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
+    incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for quad in model.store.quads_for_pattern(None, None, None):
+        subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+        if not isinstance(subject, ox.NamedNode) or subject.value not in pages:
+            continue
+        if isinstance(obj, ox.NamedNode | ox.Literal):
+            statements[subject.value][predicate].append(obj)
+            if isinstance(obj, ox.NamedNode) and obj.value in pages and predicate not in SKIP_PROPERTIES:
+                incoming[obj.value][predicate].append(subject.value)
+    sources = _sources(model, texts["label"])
+    class_labels = texts["label"]
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        findings[finding.focus_node].append(finding)
+
+    def value(term: ox.NamedNode | ox.Literal) -> Value:
+        if isinstance(term, ox.Literal):
+            return Value(text={term.language: term.value} if term.language else {"id": term.value, "en": term.value})
+        iri = term.value
+        if iri in pages:
+            return Value(text=pages[iri].label, href=pages[iri].path, iri=iri)
+        if iri in concepts:
+            label, notation = concepts[iri]
+            return Value(text=label or {"en": local_name(iri)}, code=notation, iri=iri)
+        return Value(text=class_labels.get(iri) or {"en": local_name(iri), "id": local_name(iri)}, iri=iri)
+
+    def sort_key(prop: str) -> tuple[int, str]:
+        return (order.get(prop, 10_000), prop)
+
+    for iri, page in pages.items():
+        props = statements.get(iri, {})
+        page.classes = sorted(
+            (class_labels.get(t) or {"en": local_name(t)} for t in types[iri] if t.startswith("https://w3id.org/")),
+            key=lambda t: text(t),
+        )
+        for prop in sorted(props, key=sort_key):
+            if prop in SKIP_PROPERTIES or prop == f"{OWL}versionInfo":
+                continue
+            values = sorted((value(v) for v in props[prop]), key=lambda v: (text(v.text, "id"), v.iri or ""))
+            if prop == f"{SKOS}editorialNote":
+                page.notes = _merge_languages(props[prop])
+                continue
+            if prop == f"{SPBE}merealisasikan":
+                page.references = values
+            if prop == f"{SKOS}scopeNote":
+                page.notes += _merge_languages(props[prop])
+                continue
+            if _is_bilingual_text(props[prop]):
+                values = [Value(text=t) for t in _merge_languages(props[prop])]
+            page.outgoing.append(Row(prop, property_labels.get(prop, {"en": local_name(prop)}), values))
+        for prop in sorted(incoming.get(iri, {}), key=sort_key):
+            subjects = sorted(set(incoming[iri][prop]), key=lambda s: text(pages[s].label, "id").lower())
+            page.incoming.append(
+                Row(
+                    prop,
+                    property_labels.get(prop, {"en": local_name(prop)}),
+                    [Value(text=pages[s].label, href=pages[s].path, iri=s) for s in subjects],
+                )
+            )
+        page.sources = [sources[s.value] for s in props.get(f"{DCTERMS}source", []) if s.value in sources]
+        page.sources.sort(key=lambda v: _source_number(v.iri or ""))
+        page.findings = sorted(findings.get(iri, []), key=Finding.sort_key)
+        locations = [f.location for f in page.findings if f.location]
+        if locations:
+            page.location = locations[0].file
+    return Site(pages=pages, property_labels=property_labels, concepts=concepts, result=result, view=view, model=model)
+
+
+def _source_number(iri: str) -> tuple[int, str]:
+    digits = re.sub(r"\D", "", local_name(iri))
+    return (int(digits) if digits else 0, iri)
+
+
+def _is_bilingual_text(terms: list[ox.NamedNode | ox.Literal]) -> bool:
+    return all(isinstance(t, ox.Literal) and t.language for t in terms)
+
+
+def _merge_languages(terms: list[ox.NamedNode | ox.Literal]) -> list[Texts]:
+    """Pair up @id and @en literals of one property into one bilingual text each."""
+    by_lang: dict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        if isinstance(term, ox.Literal):
+            by_lang[term.language or "id"].append(term.value)
+    longest = max((len(v) for v in by_lang.values()), default=0)
+    return [{lang: sorted(values)[i] for lang, values in by_lang.items() if i < len(values)} for i in range(longest)]
+
+
+def _texts(model: LoadedModel) -> dict[str, dict[str, Texts]]:
+    out: dict[str, dict[str, Texts]] = {"label": defaultdict(dict), "definition": defaultdict(dict)}
+    query = (
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> <{SKOS}definition> }} "
+        f"?s ?p ?o FILTER(isLiteral(?o)) }}"
+    )
+    for row in model.query(query):
+        literal = row["o"]
+        assert isinstance(literal, ox.Literal)
+        which = "definition" if row["p"].value == f"{SKOS}definition" else "label"
+        lang = literal.language or "id"
+        bucket = out[which][row["s"].value]
+        if lang not in bucket or literal.value < bucket[lang]:
+            bucket[lang] = literal.value
+        if not literal.language:
+            bucket.setdefault("en", literal.value)
+    return out
+
+
+def _sources(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, Value]:
+    urls: dict[str, list[str]] = defaultdict(list)
+    for row in model.query(f"SELECT ?s ?u WHERE {{ ?s a <{SPBE}Sumber> ; <{SPBE}url> ?u }}"):
+        urls[row["s"].value].append(row["u"].value)
+    out = {}
+    for row in model.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{SPBE}Sumber> }}"):
+        iri = row["s"].value
+        links = sorted(urls.get(iri, []))
+        out[iri] = Value(text=labels.get(iri, {"en": local_name(iri)}), url=links[0] if links else None, iri=iri)
+    return out

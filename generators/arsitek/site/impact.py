@@ -1,0 +1,61 @@
+"""Impact analysis with networkx: what depends on an element, directly and transitively, and what it needs.
+
+The dependency graph points from dependent to dependency: a process depends on
+the applications that support it, an application on its host and on the
+applications it receives data from, a data entity on its authoritative source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from arsitek.view import ArchitectureView
+
+# (property local name, edge direction): "forward" = subject depends on object.
+DEPENDS: dict[str, str] = {
+    "didukungOleh": "forward",
+    "disediakanMelalui": "forward",
+    "menyajikanData": "forward",
+    "dihostingDi": "forward",
+    "menyimpanData": "forward",
+    "sumberOtoritatif": "forward",
+    "pemulihan": "forward",
+    "bagianDari": "backward",  # a parent process depends on its sub-processes
+}
+
+
+@dataclass(frozen=True)
+class Impact:
+    dependents: tuple[str, ...]
+    all_dependents: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    all_dependencies: tuple[str, ...]
+
+
+def dependency_graph(view: ArchitectureView, statements: list[tuple[str, str, str]]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for subject, prop, obj in statements:
+        direction = DEPENDS.get(prop)
+        if direction == "forward":
+            graph.add_edge(subject, obj, via=prop)
+        elif direction == "backward":
+            graph.add_edge(obj, subject, via=prop)
+    for flow in view.integrations.values():  # the consumer depends on the provider, through the flow
+        if flow.source and flow.target:
+            graph.add_edge(flow.target, flow.source, via="integrasi", flow=flow.iri)
+            graph.add_edge(flow.iri, flow.source, via="sumberIntegrasi")
+            graph.add_edge(flow.target, flow.iri, via="tujuanIntegrasi")
+    return graph
+
+
+def impact_of(graph: nx.DiGraph, node: str) -> Impact:
+    if node not in graph:
+        return Impact((), (), (), ())
+    return Impact(
+        dependents=tuple(sorted(graph.predecessors(node))),
+        all_dependents=tuple(sorted(nx.ancestors(graph, node))),
+        dependencies=tuple(sorted(graph.successors(node))),
+        all_dependencies=tuple(sorted(nx.descendants(graph, node))),
+    )

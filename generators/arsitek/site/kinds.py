@@ -1,0 +1,79 @@
+"""Which page kind each class gets, in precedence order, and the kinds' names in both languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from arsitek.vocab import PEMILU, SPBE
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    label: dict[str, str]
+    domain: str  # one of the six SPBE domains, or "organisasi"
+
+
+KINDS: dict[str, Kind] = {
+    k.slug: k
+    for k in (
+        Kind("proses", {"id": "Proses bisnis", "en": "Business processes"}, "bisnis"),
+        Kind("layanan", {"id": "Layanan", "en": "Services"}, "layanan"),
+        Kind("data", {"id": "Data dan informasi", "en": "Data and information"}, "data"),
+        Kind("aplikasi", {"id": "Aplikasi", "en": "Applications"}, "aplikasi"),
+        Kind("antarmuka", {"id": "Antarmuka", "en": "Interfaces"}, "aplikasi"),
+        Kind("integrasi", {"id": "Integrasi", "en": "Integrations"}, "aplikasi"),
+        Kind("infrastruktur", {"id": "Infrastruktur", "en": "Infrastructure"}, "infrastruktur"),
+        Kind("organisasi", {"id": "Organisasi", "en": "Organisations"}, "organisasi"),
+        Kind("peran", {"id": "Peran", "en": "Roles"}, "keamanan"),
+        Kind("akses", {"id": "Kebijakan akses", "en": "Access policies"}, "keamanan"),
+        Kind("kontrol", {"id": "Kontrol dan kebijakan keamanan", "en": "Security controls and policies"}, "keamanan"),
+        Kind("risiko", {"id": "Risiko", "en": "Risks"}, "keamanan"),
+        Kind("insiden", {"id": "Insiden", "en": "Incidents"}, "keamanan"),
+        Kind("kesenjangan", {"id": "Kesenjangan data", "en": "Data gaps"}, "data"),
+    )
+}
+
+# Most specific first: an element's page kind is that of its first matching class.
+CLASS_KIND: list[tuple[str, str]] = [
+    (f"{PEMILU}TahapanPemilu", "proses"),
+    (f"{SPBE}ProsesBisnis", "proses"),
+    (f"{SPBE}LayananPublik", "layanan"),
+    (f"{SPBE}LayananAdministrasiPemerintahan", "layanan"),
+    (f"{SPBE}Layanan", "layanan"),
+    (f"{SPBE}DataInformasi", "data"),
+    (f"{SPBE}AplikasiKhusus", "aplikasi"),
+    (f"{SPBE}AplikasiUmum", "aplikasi"),
+    (f"{SPBE}AplikasiInstansiLain", "aplikasi"),
+    (f"{SPBE}Aplikasi", "aplikasi"),
+    (f"{SPBE}Antarmuka", "antarmuka"),
+    (f"{SPBE}Integrasi", "integrasi"),
+    (f"{SPBE}PusatDataNasional", "infrastruktur"),
+    (f"{SPBE}PusatData", "infrastruktur"),
+    (f"{SPBE}KomputasiAwan", "infrastruktur"),
+    (f"{SPBE}JaringanIntraPemerintah", "infrastruktur"),
+    (f"{SPBE}Jaringan", "infrastruktur"),
+    (f"{SPBE}SistemPenghubungLayanan", "infrastruktur"),
+    (f"{SPBE}PerangkatPengguna", "infrastruktur"),
+    (f"{SPBE}Infrastruktur", "infrastruktur"),
+    (f"{PEMILU}BadanAdHoc", "organisasi"),
+    (f"{PEMILU}BadanPenyelenggara", "organisasi"),
+    (f"{SPBE}UnitOrganisasi", "organisasi"),
+    (f"{SPBE}Instansi", "organisasi"),
+    (f"{SPBE}Peran", "peran"),
+    (f"{SPBE}KebijakanAkses", "akses"),
+    (f"{SPBE}KontrolKeamanan", "kontrol"),
+    (f"{SPBE}KebijakanKeamanan", "kontrol"),
+    (f"{SPBE}Risiko", "risiko"),
+    (f"{SPBE}InsidenKeamanan", "insiden"),
+    (f"{PEMILU}KesenjanganData", "kesenjangan"),
+]
+
+DOMAINS = {
+    "bisnis": {"id": "Proses Bisnis", "en": "Business processes"},
+    "layanan": {"id": "Layanan", "en": "Services"},
+    "data": {"id": "Data dan Informasi", "en": "Data and information"},
+    "aplikasi": {"id": "Aplikasi", "en": "Applications"},
+    "infrastruktur": {"id": "Infrastruktur", "en": "Infrastructure"},
+    "keamanan": {"id": "Keamanan", "en": "Security"},
+}

@@ -1,0 +1,98 @@
+// arsitek site: table filtering and sorting, and offline search over the prebuilt index.
+(function () {
+  "use strict";
+  var up = document.body.getAttribute("data-up") || "";
+
+  function norm(s) { return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+
+  document.querySelectorAll("input.filter").forEach(function (input) {
+    var table = document.getElementById(input.getAttribute("data-table"));
+    if (!table) { return; }
+    input.addEventListener("input", function () {
+      var q = norm(input.value);
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        row.hidden = q !== "" && norm(row.textContent).indexOf(q) === -1;
+      });
+    });
+  });
+
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    table.querySelectorAll("thead th").forEach(function (th, index) {
+      th.tabIndex = 0;
+      function sort() {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = norm(a.cells[index] ? a.cells[index].textContent : "");
+          var y = norm(b.cells[index] ? b.cells[index].textContent : "");
+          var nx = parseFloat(x), ny = parseFloat(y);
+          var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+          return ascending ? c : -c;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+    });
+  });
+
+  function search(q) {
+    var words = norm(q).split(/\s+/).filter(Boolean);
+    if (!words.length || !window.ARSITEK_SEARCH) { return []; }
+    var scored = [];
+    window.ARSITEK_SEARCH.forEach(function (entry) {
+      var title = norm(entry.t), body = norm(entry.d + " " + entry.k), score = 0;
+      for (var i = 0; i < words.length; i++) {
+        if (title.indexOf(words[i]) !== -1) { score += 3; }
+        else if (body.indexOf(words[i]) !== -1) { score += 1; }
+        else { return; }
+      }
+      scored.push([score, entry]);
+    });
+    scored.sort(function (a, b) { return b[0] - a[0] || a[1].t.localeCompare(b[1].t); });
+    return scored.map(function (s) { return s[1]; });
+  }
+
+  function item(entry) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = up + entry.u;
+    a.textContent = entry.t + " ";
+    var small = document.createElement("small");
+    small.textContent = entry.k;
+    a.appendChild(small);
+    li.appendChild(a);
+    return li;
+  }
+
+  var input = document.getElementById("q");
+  var suggest = document.querySelector(".suggest");
+  if (input && suggest) {
+    input.addEventListener("input", function () {
+      var hits = search(input.value).slice(0, 8);
+      suggest.innerHTML = "";
+      hits.forEach(function (h) { suggest.appendChild(item(h)); });
+      suggest.hidden = hits.length === 0;
+    });
+    input.addEventListener("blur", function () { setTimeout(function () { suggest.hidden = true; }, 200); });
+  }
+
+  var results = document.getElementById("search-results");
+  if (results) {
+    var q = new URLSearchParams(window.location.search).get("q") || "";
+    if (input) { input.value = q; }
+    var hits = search(q);
+    var summary = document.getElementById("search-summary");
+    hits.forEach(function (h) {
+      var li = item(h);
+      var p = document.createElement("p");
+      p.textContent = h.d;
+      li.appendChild(p);
+      results.appendChild(li);
+    });
+    summary.textContent = hits.length ? hits.length + " \u00d7" : summary.getAttribute("data-none");
+  }
+})();
