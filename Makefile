@@ -1,9 +1,10 @@
 # Two entry points, both self-installing on a fresh Debian machine with Python 3.11:
-#   make build   validate the embedded KPU model and build everything this release builds (into build/)
+#   make build   validate the embedded KPU model and build the site, contracts and reports into build/
 #   make test    lint, type-check and run the whole test suite with the real validators
 # Each creates .venv and installs Debian's graphviz when `dot` is missing; the tests
-# also install Debian's postgresql (a real server checks the generated SQL) and the
-# validators from the npm registry (tests/tools), then run.
+# also install Debian's postgresql (a real server checks the generated SQL) and
+# chromium (the site is tested in a browser), and the validators from the npm
+# registry (tests/tools), then run.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,12 +13,12 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NPM_TOOLS := tests/tools/node_modules/.package-lock.json
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test lint graphviz postgresql clean
+.PHONY: build test lint graphviz postgresql chromium clean
 
 build: $(STAMP) graphviz
 	$(BIN)/arsitek build --output build
 
-test: $(STAMP) graphviz postgresql $(NPM_TOOLS) lint
+test: $(STAMP) graphviz postgresql chromium $(NPM_TOOLS) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
@@ -41,6 +42,14 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "Installing Debian's postgresql (initdb is missing)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (the site is tested in a real browser)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing a Java runtime (for the Nu Html Checker)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 
 $(NPM_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --loglevel=error

@@ -138,7 +138,7 @@ def _validated_view(
     what: str = "build",
 ) -> tuple[Any, Any]:
     """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise."""
-    model, view, result = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, strict, what)
+    _model, view, result = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, strict, what)
     return view, result
 
 

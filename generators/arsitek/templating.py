@@ -19,7 +19,10 @@ def environment(generator: str, override: Path | None = None) -> jinja2.Environm
         folders.insert(0, str(override / generator))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=False),
+        # Templates are named <thing>.<ext>.j2: escaping keys on the output type before ".j2".
+        autoescape=jinja2.select_autoescape(
+            ["html.j2", "htm.j2", "xml.j2", "svg.j2", "html", "htm", "xml", "svg"], default_for_string=False
+        ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -68,18 +68,18 @@ def build_site(
         ui = UI[lang]
         common = {"lang": lang, "ui": ui, "site": site, "model_version": view.version}
 
-        def page(path: str, template: str, **values: Any) -> None:
+        def page(path: str, template: str, common: dict[str, Any] = common, lang: str = lang, **values: Any) -> None:
             depth = path.count("/")
             context = {**common, "path": path, "up": "../" * depth, "root": "../" * (depth + 1), **values}
             artifacts.append((f"{lang}/{path}", env.get_template(template).render(**context)))
 
         for element in sorted(site.pages.values(), key=lambda p: p.path):
-            extra: dict[str, Any] = {"diagram": diagrams.render(diagrams.context(site, element, lang))}
+            extra: dict[str, Any] = {"diagram": diagrams.render(diagrams.context(site, element, lang), "konteks")}
             if element.kind in ("aplikasi", "data", "infrastruktur"):
                 extra["impact"] = impact_of(graph, element.iri)
             if element.kind == "data" and element.iri in view.entities:
                 extra["entity"] = view.entities[element.iri]
-                extra["lineage"] = diagrams.render(diagrams.lineage(site, element.iri, lang))
+                extra["lineage"] = diagrams.render(diagrams.lineage(site, element.iri, lang), "alur")
             page(element.path, "element.html.j2", element=element, **extra)
             if progress:
                 progress.advance(task)
@@ -88,11 +88,11 @@ def build_site(
             if members:
                 page(f"{kind}/index.html", "list.html.j2", kind=KINDS[kind], members=members)
         makers = {
-            "lanskap.html": lambda: diagrams.landscape(site, lang),
-            "peta-integrasi.html": lambda: diagrams.integration_map(site, lang),
-            "struktur-organisasi.html": lambda: diagrams.hierarchy(site, lang),
-            "tahapan.html": lambda: diagrams.stages(site, lang),
-            "rekapitulasi.html": lambda: diagrams.recap_chain(site, lang, levels),
+            "lanskap.html": lambda lang=lang: diagrams.landscape(site, lang),
+            "peta-integrasi.html": lambda lang=lang: diagrams.integration_map(site, lang),
+            "struktur-organisasi.html": lambda lang=lang: diagrams.hierarchy(site, lang),
+            "tahapan.html": lambda lang=lang: diagrams.stages(site, lang),
+            "rekapitulasi.html": lambda lang=lang: diagrams.recap_chain(site, lang, levels),
         }
         for name, (title, template) in SPECIAL.items():
             legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None

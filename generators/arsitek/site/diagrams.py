@@ -8,6 +8,7 @@ the page the SVG is embedded in, so the site works from ``file://``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -54,6 +55,11 @@ def _graph(name: str, direction: str = "LR") -> graphviz.Digraph:
     return graph
 
 
+def _plain(value: str) -> str:
+    """Model text as a plain DOT string: never an HTML-like label, whatever it contains (``<script>``…)."""
+    return graphviz.nohtml(value)  # type: ignore[no-any-return]
+
+
 def _wrap(label: str, width: int = 24) -> str:
     words, lines, line = label.split(), [], ""
     for word in words:
@@ -63,7 +69,7 @@ def _wrap(label: str, width: int = 24) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "\n".join(lines[:4])
+    return _plain("\n".join(lines[:4]))
 
 
 def nid(*parts: str) -> str:
@@ -75,15 +81,19 @@ def _node(graph: graphviz.Digraph, page: Page, lang: str, base: str, **extra: st
     attributes = {
         "URL": f"{base}{page.path}",
         "target": "_top",
-        "tooltip": text(page.label, lang),
+        "tooltip": _plain(text(page.label, lang)),
         "fillcolor": COLOURS.get(page.kind, "#ffffff"),
         **extra,
     }
     graph.node(nid(page.iri), _wrap(text(page.label, lang)), **attributes)
 
 
-def render(graph: graphviz.Digraph) -> str:
-    """SVG text without the XML prolog, ready to inline in HTML."""
+def render(graph: graphviz.Digraph, prefix: str = "d") -> str:
+    """SVG text without the XML prolog, ready to inline in HTML.
+
+    Graphviz numbers its ids (``node1``, ``edge2``) per graph; two diagrams on one
+    page would repeat them, so every id gets the figure's prefix.
+    """
     try:
         svg = graph.pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound:
@@ -91,7 +101,7 @@ def render(graph: graphviz.Digraph) -> str:
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
-    return svg
+    return re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
 
 
 def context(site: Site, page: Page, lang: str) -> graphviz.Digraph:
@@ -106,7 +116,7 @@ def context(site: Site, page: Page, lang: str) -> graphviz.Digraph:
                     continue
                 _node(graph, site.pages[value.iri], lang, "../")
                 ends = (page.iri, value.iri) if outgoing else (value.iri, page.iri)
-                graph.edge(nid(ends[0]), nid(ends[1]), label=text(row.label, lang))
+                graph.edge(nid(ends[0]), nid(ends[1]), label=_plain(text(row.label, lang)))
                 shown += 1
     return graph
 
@@ -151,16 +161,16 @@ def landscape(site: Site, lang: str) -> graphviz.Digraph:
             for app in supported:
                 if app in shown:
                     graph.edge(nid(process.iri), nid(app), color="#b7c3d3")
-    for app in members["aplikasi"]:
-        application = view.applications[app.iri]
+    for app_page in members["aplikasi"]:
+        application = view.applications[app_page.iri]
         for data in application.holds:
             if data in shown:
-                graph.edge(nid(app.iri), nid(data), color="#d9c79a")
-        for row in app.outgoing:
+                graph.edge(nid(app_page.iri), nid(data), color="#d9c79a")
+        for row in app_page.outgoing:
             if row.prop.endswith("#dihostingDi"):
                 for value in row.values:
                     if value.iri in shown:
-                        graph.edge(nid(app.iri), nid(value.iri), color="#e0b4ab")
+                        graph.edge(nid(app_page.iri), nid(value.iri), color="#e0b4ab")
     return graph
 
 
@@ -179,7 +189,7 @@ def _flow_edge(graph: graphviz.Digraph, site: Site, flow_iri: str, lang: str, ba
         penwidth="1.8" if personal else "1.1",
         URL=f"{base}{page.path}" if page else "",
         target="_top",
-        tooltip=text(flow.label, lang),
+        tooltip=_plain(text(flow.label, lang)),
     )
 
 
@@ -259,7 +269,7 @@ def stages(site: Site, lang: str) -> graphviz.Digraph:
     stage_pages.sort(key=number)
     for page in stage_pages:
         _node(graph, page, lang, "", fillcolor=COLOURS["proses"], penwidth="1.5")
-    for first, second in zip(stage_pages, stage_pages[1:], strict=False):
+    for first, second in itertools.pairwise(stage_pages):
         graph.edge(nid(first.iri), nid(second.iri), weight="10", color="#1d3b66", penwidth="1.6")
     for page in stage_pages:
         process = site.view.processes.get(page.iri)
@@ -308,6 +318,6 @@ def recap_chain(site: Site, lang: str, levels: dict[str, str]) -> graphviz.Digra
                     fontsize="9",
                 )
                 graph.edge(nid(entity, producer), nid(entity), style="dotted", arrowhead="none")
-    for first, second in zip(chain, chain[1:], strict=False):
+    for first, second in itertools.pairwise(chain):
         graph.edge(nid(first), nid(second), color="#1d3b66", penwidth="1.6")
     return graph

@@ -153,6 +153,8 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
         iri = term.value
         if iri in pages:
             return Value(text=pages[iri].label, href=pages[iri].path, iri=iri)
+        if iri in sources:
+            return sources[iri]
         if iri in concepts:
             label, notation = concepts[iri]
             return Value(text=label or {"en": local_name(iri)}, code=notation, iri=iri)

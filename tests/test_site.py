@@ -1,0 +1,248 @@
+"""The documentation site, checked the way readers meet it: in headless Chromium, by the Nu HTML checker,
+and by opening its downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from arsitek.generators import contracts
+from arsitek.load import load_model
+from arsitek.output import write_tree
+from arsitek.paths import DataFolders
+from arsitek.site import build_site
+from arsitek.validate import ShapesGraph, validate_model
+from arsitek.view import build_view
+from tests.conftest import FIXTURES, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VNU = ROOT / "tests/tools/node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def build(folders: DataFolders, shapes: ShapesGraph, out: Path, *paths: Path) -> Path:
+    model = load_model(list(paths), [folders.ontology], exclude=[folders.shapes])
+    result = validate_model(model, shapes)
+    view = build_view(model)
+    write_tree(out, build_site(model, view, result, folders.ontology, contracts.generate(view)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(folders: DataFolders, shapes: ShapesGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(folders, shapes, tmp_path_factory.mktemp("site") / "site", folders.model)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: the README's test command installs Debian's chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for name in ("href", "src", "xlink:href"):
+            if values.get(name) and tag != "html":
+                self.links.append(values[name] or "")
+
+
+def test_every_page_in_both_languages(site: Path) -> None:
+    id_pages = {p.relative_to(site / "id") for p in (site / "id").rglob("*.html")}
+    en_pages = {p.relative_to(site / "en") for p in (site / "en").rglob("*.html")}
+    assert id_pages == en_pages and len(id_pages) > 250
+    for kind in (
+        "aplikasi",
+        "data",
+        "proses",
+        "layanan",
+        "integrasi",
+        "infrastruktur",
+        "organisasi",
+        "peran",
+        "akses",
+        "risiko",
+        "insiden",
+        "antarmuka",
+    ):
+        assert (site / "id" / kind / "index.html").is_file(), kind
+
+
+def test_no_broken_internal_link_or_anchor(site: Path) -> None:
+    parsed: dict[Path, Links] = {}
+    for page in html_pages(site):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parsed[page] = parser
+    broken = []
+    for page, parser in parsed.items():
+        for link in parser.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            assert not parts.scheme, f"{page}: non-relative link {link}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                if parts.fragment not in ids:
+                    broken.append(f"{page.relative_to(site)} -> {link} (no anchor)")
+    assert broken == []
+
+
+def test_pages_load_without_errors_or_failed_requests(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("request", lambda r: problems.append(f"off-machine: {r.url}") if not r.url.startswith("file:") else None)
+    for path in html_pages(site):
+        page.goto(path.as_uri())
+        assert not problems, f"{path.relative_to(site)}: {problems}"
+    page.close()
+
+
+def test_search_finds_an_application_by_a_word_from_its_description(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto((site / "en" / "index.html").as_uri())
+    page.fill("#q", "duplicate voters")
+    page.locator(".suggest a").first.wait_for()
+    assert any("SIDALIH" in text for text in page.locator(".suggest a").all_inner_texts())
+    page.goto((site / "id" / "cari.html").as_uri() + "?q=pemilih%20ganda")
+    assert "SIDALIH" in page.locator("#search-results").inner_text()
+    page.close()
+
+
+def test_language_switch_keeps_the_element(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto((site / "id" / "data" / "dpt.html").as_uri())
+    assert page.locator("h1").inner_text() == "Daftar Pemilih Tetap (DPT)"
+    page.click("a.lang")
+    assert page.url.endswith("/en/data/dpt.html")
+    assert page.locator("h1").inner_text() == "Final voter list (DPT)"
+    page.close()
+
+
+def test_diagrams_are_shown_and_link_to_elements(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto((site / "en" / "aplikasi" / "sidalih.html").as_uri())
+    svg = page.locator("#konteks svg")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 100
+    assert page.locator("#konteks [role=img]").get_attribute("aria-label")
+    page.locator("#konteks svg a", has_text="KPU data centre").first.click()
+    assert page.url.endswith("/en/infrastruktur/pusat_data_kpu.html")
+    for name in ("lanskap", "peta-integrasi", "struktur-organisasi", "tahapan", "rekapitulasi"):
+        page.goto((site / "id" / f"{name}.html").as_uri())
+        box = page.locator("figure svg").bounding_box()
+        assert box is not None and box["width"] > 200, name
+    page.close()
+
+
+def test_html_validates_with_the_nu_checker(site: Path) -> None:
+    assert VNU.is_file(), "run the README's test command: it installs tests/tools (npm ci)"
+    java = shutil.which("java")
+    assert java, "Java is needed for the Nu Html Checker"
+    pages = [str(p) for p in html_pages(site)]
+    run = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--stdout", *pages], capture_output=True, text=True, timeout=900
+    )
+    assert run.returncode == 0, run.stdout[:4000]
+
+
+def test_labels_are_escaped_never_run(folders: DataFolders, shapes: ShapesGraph, tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    fixture = tmp_path / "xss.ttl"
+    base = (FIXTURES / "rules" / "_base" / "base.ttl").read_text(encoding="utf-8")
+    fixture.write_text(
+        base.replace('rdfs:label "ex:Portal"@id', 'rdfs:label "<script>window.pwned = 1</script>"@id'), encoding="utf-8"
+    )
+    assert "<script>" in fixture.read_text(encoding="utf-8")
+    out = build(folders, shapes, tmp_path / "site", fixture)
+    html = (out / "id" / "aplikasi" / "portal.html").read_text(encoding="utf-8")
+    assert "<script>window.pwned" not in html and "&lt;script&gt;window.pwned" in html
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: dialogs.append(d.message))
+    page.goto((out / "id" / "aplikasi" / "portal.html").as_uri())
+    assert page.evaluate("window.pwned === undefined")
+    assert "<script>window.pwned = 1</script>" in page.locator("h1").inner_text()
+    page.close()
+
+
+def test_dictionary_downloads_hold_every_attribute(site: Path, folders: DataFolders) -> None:
+    from openpyxl import load_workbook
+
+    view = build_view(load_model([folders.model], [folders.ontology], exclude=[folders.shapes]))
+    expected = sorted((e.name, a.name) for e in view.entities.values() for a in e.attributes)
+    for lang in ("id", "en"):
+        rows = list(csv.reader(io.StringIO((site / "unduh" / f"kamus-data-{lang}.csv").read_text(encoding="utf-8"))))
+        assert sorted((r[0], r[2]) for r in rows[1:]) == expected
+        book = load_workbook(site / "unduh" / f"kamus-data-{lang}.xlsx", read_only=True)
+        sheet = book.active
+        cells = list(sheet.iter_rows(values_only=True))
+        assert sorted((str(r[0]), str(r[2])) for r in cells[1:]) == expected
+        assert len(cells[0]) == 15 and cells[0][9] in ("Kategori data pribadi (PDP)", "Personal-data category (PDP)")
+
+
+def test_site_build_is_byte_identical(folders: DataFolders, shapes: ShapesGraph, site: Path, tmp_path: Path) -> None:
+    again = build(folders, shapes, tmp_path / "again", folders.model)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    assert [p for p in first if first[p] != second[p]] == []
+
+
+def test_pages_show_findings_sources_and_impact(site: Path) -> None:
+    device = (site / "en" / "infrastruktur" / "perangkat_kpps.html").read_text(encoding="utf-8")
+    assert "ARS-INF-003" in device and "model/infrastruktur.ttl" in device
+    sidalih = (site / "en" / "aplikasi" / "sidalih.html").read_text(encoding="utf-8")
+    assert re.search(r"Depends on it \(all\) <span class=\"n\">\d+</span>", sidalih)
+    assert "kab-mamberamotengah.kpu.go.id" in sidalih  # source S41, linked
+    assert 'href="../contracts/openapi/sidalih.openapi.json"' in (site / "en" / "katalog-integrasi.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_every_html_template_is_autoescaped() -> None:
+    from arsitek.templating import TEMPLATES, environment
+
+    env = environment("site")
+    names = [p.name for p in (TEMPLATES / "site").glob("*.html.j2")]
+    assert names
+    for name in names:
+        assert env.get_template(name).environment.autoescape(name) is True, name
