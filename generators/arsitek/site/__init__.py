@@ -81,6 +81,7 @@ def build_site(
                 extra["entity"] = view.entities[element.iri]
                 extra["lineage"] = diagrams.render(diagrams.lineage(site, element.iri, lang), "alur")
             page(element.path, "element.html.j2", element=element, **extra)
+            artifacts.append((f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(extra["diagram"])))
             if progress:
                 progress.advance(task)
         for kind in KINDS:
@@ -96,7 +97,9 @@ def build_site(
         }
         for name, (title, template) in SPECIAL.items():
             legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
-            page(name, template, title=ui[title], svg=diagrams.render(makers[name]()), legend=legend)
+            svg = diagrams.render(makers[name]())
+            page(name, template, title=ui[title], svg=svg, legend=legend, svg_file=name.replace(".html", ".svg"))
+            artifacts.append((f"{lang}/{name.removesuffix('.html')}.svg", _standalone(svg)))
         page("index.html", "home.html.j2", counts=_counts(site), questions=True)
         page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
         rows = dictionary.rows(view, lang, notation)
@@ -115,6 +118,11 @@ def build_site(
         artifacts.append((f"static/{path.name}", path.read_bytes()))
     artifacts += [(f"contracts/{path}", content) for path, content in (contracts or [])]
     return sorted(artifacts, key=lambda a: a[0])
+
+
+def _standalone(svg: str) -> str:
+    """The inlined SVG as a file of its own, links still relative to the page beside it."""
+    return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg
 
 
 def _relations(model: LoadedModel) -> list[tuple[str, str, str]]:
