@@ -246,3 +246,15 @@ def test_every_html_template_is_autoescaped() -> None:
     assert names
     for name in names:
         assert env.get_template(name).environment.autoescape(name) is True, name
+
+
+def test_diagrams_are_also_written_as_files(site: Path) -> None:
+    import xml.dom.minidom
+
+    for name in ("lanskap", "peta-integrasi", "struktur-organisasi", "tahapan", "rekapitulasi"):
+        for lang in ("id", "en"):
+            document = xml.dom.minidom.parse(str(site / lang / f"{name}.svg"))
+            assert document.documentElement.tagName == "svg"
+    assert (site / "en" / "aplikasi" / "sidalih.svg").is_file()
+    svg = (site / "en" / "aplikasi" / "sidalih.svg").read_text(encoding="utf-8")
+    assert 'xlink:href="../infrastruktur/pusat_data_kpu.html"' in svg
