@@ -77,10 +77,10 @@ ONTOLOGY_OPTION = click.option(
 )
 ENGINE_OPTION = click.option(
     "--engine",
-    type=click.Choice(["pyshacl"]),
-    default="pyshacl",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
     show_default=True,
-    help="Validation engine.",
+    help="Validation engine: set-based SPARQL on pyoxigraph, or pyshacl.",
 )
 
 

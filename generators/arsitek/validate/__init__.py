@@ -17,9 +17,10 @@ from arsitek.validate.engine import Engine
 from arsitek.validate.findings import Finding, Location, Rule, Severity, ValidationResult
 from arsitek.validate.pyshacl_engine import PyshaclEngine
 from arsitek.validate.rules import ShapesGraph, load_shapes
+from arsitek.validate.sparql_engine import SparqlEngine
 from arsitek.vocab import RDF, RDFS, SKOS
 
-ENGINES: dict[str, type[PyshaclEngine]] = {"pyshacl": PyshaclEngine}
+ENGINES: dict[str, type[PyshaclEngine] | type[SparqlEngine]] = {"pyshacl": PyshaclEngine, "sparql": SparqlEngine}
 
 __all__ = [
     "ENGINES",
@@ -91,7 +92,7 @@ def _place(model: LoadedModel, findings: list[Finding]) -> list[Finding]:
     return sorted(placed, key=Finding.sort_key)
 
 
-def validate_model(model: LoadedModel, shapes: ShapesGraph, engine: str = "pyshacl") -> ValidationResult:
+def validate_model(model: LoadedModel, shapes: ShapesGraph, engine: str = "sparql") -> ValidationResult:
     """Run ``engine`` over ``model`` and return placed, sorted findings."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}")
