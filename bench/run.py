@@ -1,0 +1,87 @@
+"""Benchmarks for national scale: ratios measured in one run on this machine.
+
+For each size: the bare pyoxigraph parse of the files (the practical floor),
+arsitek load + validate with the default SPARQL engine, its peak memory, and at
+the smallest size the same shapes on pyshacl, with the findings compared.
+Seeded defects must come out exactly. Run: ``python bench/run.py 1000 10000 30000``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import expected_findings, write_model  # noqa: E402
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import pyoxigraph as ox
+from arsitek.load import collect_files, load_model
+from arsitek.paths import data_folders
+from arsitek.validate import load_shapes, validate_model
+folder, engine = Path(sys.argv[1]), sys.argv[2]
+f = data_folders()
+if engine == "parse":
+    start = time.perf_counter()
+    store = ox.Store()
+    for path in collect_files([folder]):
+        store.load(path.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(path.as_uri()))
+    print(json.dumps({"seconds": time.perf_counter() - start, "triples": len(store)}))
+    raise SystemExit
+start = time.perf_counter()
+shapes = load_shapes([f.shapes])
+model = load_model([folder], [f.ontology], exclude=[f.shapes])
+loaded = time.perf_counter()
+result = validate_model(model, shapes, engine)
+done = time.perf_counter()
+counts = {}
+for finding in result.findings:
+    if finding.severity.word == "violation":
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+print(json.dumps({
+    "load": loaded - start, "validate": done - loaded, "seconds": done - start, "triples": result.triples,
+    "violations": counts, "identities": sorted("|".join(x.identity) for x in result.findings),
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def measure(folder: Path, engine: str) -> dict[str, object]:
+    run = subprocess.run([sys.executable, "-c", CHILD, str(folder), engine], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def main(sizes: list[int]) -> None:
+    print(f"{'apps':>7} {'triples':>10} {'parse s':>8} {'arsitek s':>10} {'x parse':>8} {'peak MB':>8} "
+          f"{'pyshacl s':>10} {'x faster':>9}  seeded defects")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "model"
+            write_model(folder, size)
+            parse = measure(folder, "parse")
+            ours = measure(folder, "sparql")
+            expected = dict(expected_findings(size))
+            seeded = "exact" if ours["violations"] == expected else f"MISMATCH {ours['violations']} != {expected}"
+            theirs_s, faster = "-", "-"
+            if size <= 1000:
+                theirs = measure(folder, "pyshacl")
+                theirs_s = f"{theirs['seconds']:.1f}"
+                faster = f"{theirs['validate'] / ours['validate']:.0f}x"  # type: ignore[operator]
+                same = ours["identities"] == theirs["identities"]
+                seeded += ", engines agree" if same else ", ENGINES DIFFER"
+            ratio = ours["seconds"] / parse["seconds"]  # type: ignore[operator]
+            print(f"{size:>7} {ours['triples']:>10,} {parse['seconds']:>8.2f} {ours['seconds']:>10.2f} "
+                  f"{ratio:>7.1f}x {ours['peak_mb']:>8.0f} {theirs_s:>10} {faster:>9}  {seeded}")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 30000])
