@@ -22,8 +22,8 @@ test: $(STAMP) graphviz postgresql chromium $(NPM_TOOLS) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
-	$(BIN)/ruff check generators tests
-	$(BIN)/ruff format --check generators tests
+	$(BIN)/ruff check generators tests bench
+	$(BIN)/ruff format --check generators tests bench
 	$(BIN)/mypy
 
 $(STAMP): pyproject.toml

@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,8 +59,10 @@ def measure(folder: Path, engine: str) -> dict[str, object]:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'apps':>7} {'triples':>10} {'parse s':>8} {'arsitek s':>10} {'x parse':>8} {'peak MB':>8} "
-          f"{'pyshacl s':>10} {'x faster':>9}  seeded defects")
+    print(
+        f"{'apps':>7} {'triples':>10} {'parse s':>8} {'arsitek s':>10} {'x parse':>8} {'peak MB':>8} "
+        f"{'pyshacl s':>10} {'x faster':>9}  seeded defects"
+    )
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "model"
@@ -78,8 +79,10 @@ def main(sizes: list[int]) -> None:
                 same = ours["identities"] == theirs["identities"]
                 seeded += ", engines agree" if same else ", ENGINES DIFFER"
             ratio = ours["seconds"] / parse["seconds"]  # type: ignore[operator]
-            print(f"{size:>7} {ours['triples']:>10,} {parse['seconds']:>8.2f} {ours['seconds']:>10.2f} "
-                  f"{ratio:>7.1f}x {ours['peak_mb']:>8.0f} {theirs_s:>10} {faster:>9}  {seeded}")
+            print(
+                f"{size:>7} {ours['triples']:>10,} {parse['seconds']:>8.2f} {ours['seconds']:>10.2f} "
+                f"{ratio:>7.1f}x {ours['peak_mb']:>8.0f} {theirs_s:>10} {faster:>9}  {seeded}"
+            )
             sys.stdout.flush()
 
 

@@ -29,11 +29,11 @@ HEADER = """@prefix ex:      <https://example.org/nasional/> .
 APPS_PER_AGENCY = 45
 APPS_PER_FILE = 1000
 # Defect strides: application i gets the defect when i % stride == offset.
-NO_OWNER = 97          # ARS-APP-001: an application without an owner
-TYPO = 113             # ARS-REF-002 and ARS-APP-001: owner property misspelled
-UNENCRYPTED = 101      # ARS-SEC-001: a personal-data flow with encryption "none"
-TWO_SOURCES = 89       # ARS-DATA-001: a data entity with two authoritative sources
-UNHOSTED = 131         # ARS-INF-001: an operational application holding personal data, unhosted
+NO_OWNER = 97  # ARS-APP-001: an application without an owner
+TYPO = 113  # ARS-REF-002 and ARS-APP-001: owner property misspelled
+UNENCRYPTED = 101  # ARS-SEC-001: a personal-data flow with encryption "none"
+TWO_SOURCES = 89  # ARS-DATA-001: a data entity with two authoritative sources
+UNHOSTED = 131  # ARS-INF-001: an operational application holding personal data, unhosted
 
 
 def label(name: str) -> str:
@@ -65,8 +65,15 @@ def application(i: int, total: int) -> str:
     spbe:urutan {n}{pdp} .
 """
         for n, (k, t, pdp) in enumerate(
-            [("nik", "string", " ; spbe:kategoriDataPribadi kode:pdp-umum"), ("nama", "string", ""),
-             ("tanggal", "date", ""), ("jumlah", "integer", ""), ("kode", "string", "")], start=1)
+            [
+                ("nik", "string", " ; spbe:kategoriDataPribadi kode:pdp-umum"),
+                ("nama", "string", ""),
+                ("tanggal", "date", ""),
+                ("jumlah", "integer", ""),
+                ("kode", "string", ""),
+            ],
+            start=1,
+        )
     )
     return f"""ex:aplikasi{i} a spbe:AplikasiKhusus ; {label(f"Aplikasi {i}")} ;
 {owner_line}    spbe:statusSiklusHidup kode:operasional ; spbe:merealisasikan ref:RAA.02.01 ;

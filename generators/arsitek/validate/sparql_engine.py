@@ -59,6 +59,18 @@ def _iri(term: Term) -> str:
     raise Unsupported("blank node used as a value in a constraint")
 
 
+CASTABLE = {"boolean", "integer", "decimal", "double", "float", "date", "dateTime", "string"}
+
+
+def _datatype_ok(var: str, datatype: Term) -> str:
+    """A literal of the datatype with a well-formed lexical form (the cast of a known XSD type must work)."""
+    condition = f"(isLiteral({var}) && datatype({var}) = {_iri(datatype)})"
+    local = datatype.value.removeprefix("http://www.w3.org/2001/XMLSchema#")
+    if local in CASTABLE and local != "string":
+        condition += f" && COALESCE(<{datatype.value}>(STR({var})) = <{datatype.value}>(STR({var})), false)"
+    return f"({condition})"
+
+
 def _key(term: Term) -> str:
     return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
 
@@ -174,7 +186,7 @@ class Compiler:
             tags = [t.value for t in self.items(languages)]
             conditions.append("(" + " || ".join(f'langMatches(lang({var}), "{t}")' for t in tags) + ")")
         for datatype in self.objects(shape, f"{SH}datatype"):
-            conditions.append(f"(isLiteral({var}) && datatype({var}) = {_iri(datatype)})")
+            conditions.append(_datatype_ok(var, datatype))
         for prop in self.objects(shape, f"{SH}property"):
             conditions.append(f"({self.conforms(prop, var)})")
         for alternatives in self.objects(shape, f"{SH}or"):
@@ -219,14 +231,17 @@ class Compiler:
         checks: list[Check] = []
         unsupported: list[str] = []
         for rule in self.shapes.rules:
+            node: ox.NamedNode | ox.BlankNode = (
+                ox.BlankNode(rule.shape[2:]) if rule.shape.startswith("_:") else ox.NamedNode(rule.shape)
+            )
             try:
-                checks += self.rule(rule.rule_id, ox.NamedNode(rule.shape))
+                checks += self.rule(rule.rule_id, node)
             except Unsupported as exc:
                 log.info("%s: %s; this rule runs on pyshacl", rule.rule_id, exc)
                 unsupported.append(rule.rule_id)
         return checks, unsupported
 
-    def rule(self, rule_id: str, shape: ox.NamedNode) -> list[Check]:
+    def rule(self, rule_id: str, shape: ox.NamedNode | ox.BlankNode) -> list[Check]:
         target = self.target(shape)
         if not target:
             raise Unsupported("shape without a target")
@@ -246,6 +261,10 @@ class Compiler:
         key = _key(shape)
         checks: list[Check] = []
         if property_shape is None:
+            for quad in self.store.quads_for_pattern(shape, None, None):  # type: ignore[arg-type]
+                name = quad.predicate.value.removeprefix(SH)
+                if quad.predicate.value.startswith(SH) and name in self.SUPPORTED and name not in ("or", "sparql"):
+                    raise Unsupported(f"sh:{name} on a node shape")
             for alternatives in self.objects(shape, f"{SH}or"):
                 expression = " || ".join(f"({self.conforms(s, '?this')})" for s in self.items(alternatives))
                 checks.append(
@@ -254,7 +273,7 @@ class Compiler:
                         key,
                         severity,
                         f"SELECT DISTINCT ?this ?value WHERE {{ {target} "
-                        f"FILTER(!({expression})) BIND(?this AS ?value) }}",
+                        f"FILTER(!COALESCE({expression}, false)) BIND(?this AS ?value) }}",
                         None,
                         "value",
                     )
@@ -265,6 +284,8 @@ class Compiler:
         path_node = self.one(shape, f"{SH}path")
         if path_node is None:
             raise Unsupported("property shape without sh:path")
+        if self.objects(shape, f"{SH}property"):
+            raise Unsupported("sh:property inside a property shape")
         path = self.path(path_node)
         result_path = path_node.value if isinstance(path_node, ox.NamedNode) else None
 
@@ -301,18 +322,22 @@ class Compiler:
         for datatype in self.objects(shape, f"{SH}datatype"):
             add(
                 f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER(!isLiteral(?value) || datatype(?value) != {_iri(datatype)}) }}",
+                f"FILTER(!COALESCE({_datatype_ok('?value', datatype)}, false)) }}",
                 True,
             )
         for node in self.objects(shape, f"{SH}node"):
             add(
                 f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER(!({self.conforms(node, '?value')})) }}",
+                f"FILTER(!COALESCE({self.conforms(node, '?value')}, false)) }}",
                 True,
             )
         for alternatives in self.objects(shape, f"{SH}or"):
             expression = " || ".join(f"({self.conforms(s, '?value')})" for s in self.items(alternatives))
-            add(f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value FILTER(!({expression})) }}", True)
+            add(
+                f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
+                f"FILTER(!COALESCE({expression}, false)) }}",
+                True,
+            )
         qualified = self.objects(shape, f"{SH}qualifiedValueShape")
         if qualified:
             minimum = self.one(shape, f"{SH}qualifiedMinCount")
@@ -320,7 +345,8 @@ class Compiler:
                 raise Unsupported("qualifiedMaxCount")
             condition = self.conforms(qualified[0], "?value")
             add(
-                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value FILTER({condition}) }} }} "
+                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value "
+                f"FILTER(COALESCE({condition}, false)) }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(minimum.value)})",
                 False,
             )
