@@ -26,7 +26,7 @@ SHT = "http://www.w3.org/ns/shacl-test#"
 SH = "http://www.w3.org/ns/shacl#"
 
 
-def test_files() -> list[Path]:
+def suite_files() -> list[Path]:
     return sorted(p for p in SUITE.rglob("*.ttl") if p.name != "manifest.ttl")
 
 
@@ -68,7 +68,7 @@ def expected(model: LoadedModel) -> tuple[bool, Counter[tuple[str, str, str, str
 @pytest.fixture(scope="module")
 def outcomes() -> dict[str, str]:
     out: dict[str, str] = {}
-    for path in test_files():
+    for path in suite_files():
         name = path.relative_to(SUITE).as_posix()
         try:
             model = load_model([path])
