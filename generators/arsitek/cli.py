@@ -84,6 +84,19 @@ ENGINE_OPTION = click.option(
 )
 
 
+def output_dir_option(default: Path) -> Callable[[F], F]:
+    """The output folder option of every command that writes a tree of files."""
+    return click.option(
+        "--output",
+        "-o",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=default,
+        show_default=True,
+        help="Output folder (replaced atomically).",
+    )
+
+
 def model_options(func: F) -> F:
     """Options shared by every command that loads a model."""
     return LANG_OPTION(ONTOLOGY_OPTION(ENGINE_OPTION(func)))
@@ -238,15 +251,7 @@ def rules(lang: str, ontology_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--output",
-    "-o",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder (replaced atomically).",
-)
+@output_dir_option(Path("build"))
 @click.option("--allow-invalid", is_flag=True, help="Build even when the model has Violations.")
 @click.option("--strict", is_flag=True, help="Fail on Warnings too.")
 @model_options
@@ -301,15 +306,7 @@ def generate() -> None:
 
 @generate.command("contracts")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--output",
-    "-o",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build/contracts"),
-    show_default=True,
-    help="Output folder (replaced atomically).",
-)
+@output_dir_option(Path("build/contracts"))
 @click.option("--app", "app", default=None, help="Only the contracts one application takes part in (e.g. Sidalih).")
 @click.option("--allow-invalid", is_flag=True, help="Generate even when the model has Violations.")
 @model_options
