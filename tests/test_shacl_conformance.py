@@ -67,6 +67,7 @@ def expected(model: LoadedModel) -> tuple[bool, Counter[tuple[str, str, str, str
 
 @pytest.fixture(scope="module")
 def outcomes() -> dict[str, str]:
+    assert (SUITE / "manifest.ttl").is_file(), f"the W3C SHACL Core suite is expected beside the checkout, at {SUITE}"
     out: dict[str, str] = {}
     for path in suite_files():
         name = path.relative_to(SUITE).as_posix()
