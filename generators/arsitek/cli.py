@@ -141,20 +141,6 @@ def _run_validation(paths: tuple[Path, ...], ontology_dir: Path | None, engine: 
     return _check(_load(paths, ontology_dir), ontology_dir, engine)
 
 
-def _validated_view(
-    paths: tuple[Path, ...],
-    ontology_dir: Path | None,
-    engine: str,
-    lang: str,
-    allow_invalid: bool,
-    strict: bool = False,
-    what: str = "build",
-) -> tuple[Any, Any]:
-    """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise."""
-    _model, view, result = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, strict, what)
-    return view, result
-
-
 def _validated_model(
     paths: tuple[Path, ...],
     ontology_dir: Path | None,
@@ -164,6 +150,7 @@ def _validated_model(
     strict: bool = False,
     what: str = "build",
 ) -> tuple[Any, Any, Any]:
+    """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise."""
     from arsitek.validate.report.text import print_text
     from arsitek.view import build_view
 
@@ -323,7 +310,7 @@ def generate_contracts(
     from arsitek.generators import contracts
     from arsitek.output import write_tree
 
-    view, _ = _validated_view(paths, ontology_dir, engine, lang, allow_invalid, what="generate")
+    _, view, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, what="generate")
     artifacts = contracts.generate(view)
     if app is not None:
         artifacts = contracts.for_application(artifacts, view, _find_application(view, app))
@@ -364,7 +351,7 @@ def stub_serve(
     from arsitek.generators.contracts.openapi import openapi_documents
     from arsitek.stub import serve
 
-    view, _ = _validated_view(paths, ontology_dir, engine, lang, allow_invalid=True, what="stub")
+    _, view, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid=True, what="stub")
     provider = _find_application(view, app)
     documents = openapi_documents(view)
     if provider not in documents:

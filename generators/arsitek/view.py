@@ -153,6 +153,7 @@ class ArchitectureView:
     processes: dict[str, ProsesBisnis]
     gaps: dict[str, KesenjanganData]
     labels: dict[str, Texts]
+    definitions: dict[str, Texts] = field(default_factory=dict)
     version: str = "0"
 
     def label(self, iri: str, lang: str = "en") -> str:
@@ -351,6 +352,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
         processes=processes,
         gaps=gaps,
         labels=dict(labels),
+        definitions=dict(definitions),
     )
 
 

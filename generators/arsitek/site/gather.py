@@ -67,7 +67,6 @@ class Page:
 @dataclass
 class Site:
     pages: dict[str, Page]
-    property_labels: dict[str, Texts]
     concepts: dict[str, tuple[Texts, str | None]]  # IRI -> (label, notation)
     result: ValidationResult
     view: ArchitectureView
@@ -111,7 +110,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
         types[row["s"].value].add(row["t"].value)
     taken: set[str] = set()
     pages: dict[str, Page] = {}
-    texts = _texts(model)
+    labels, definitions = view.labels, view.definitions
     for iri in sorted(types):
         kind = next((k for cls, k in CLASS_KIND if cls in types[iri]), None)
         if kind is None:
@@ -120,15 +119,14 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
             iri=iri,
             kind=kind,
             path=_page_path(kind, iri, taken),
-            label=texts["label"].get(iri, {}) or {"id": local_name(iri), "en": local_name(iri)},
-            definition=texts["definition"].get(iri, {}),
+            label=labels.get(iri, {}) or {"id": local_name(iri), "en": local_name(iri)},
+            definition=definitions.get(iri, {}),
         )
     concepts: dict[str, tuple[Texts, str | None]] = {}
     notations = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
     for row in model.query(f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}"):
         iri = row["c"].value
-        concepts[iri] = (texts["label"].get(iri, {}), notations.get(iri))
-    property_labels = {p: t for p, t in texts["label"].items() if p.startswith(("https://w3id.org/arsitek/", "http"))}
+        concepts[iri] = (labels.get(iri, {}), notations.get(iri))
 
     order = {p: i for i, p in enumerate(_property_order(ontology))}
     statements: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
@@ -141,8 +139,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
             statements[subject.value][predicate].append(obj)
             if isinstance(obj, ox.NamedNode) and obj.value in pages and predicate not in SKIP_PROPERTIES:
                 incoming[obj.value][predicate].append(subject.value)
-    sources = _sources(model, texts["label"])
-    class_labels = texts["label"]
+    sources = _sources(model, labels)
     findings: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         findings[finding.focus_node].append(finding)
@@ -158,7 +155,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
         if iri in concepts:
             label, notation = concepts[iri]
             return Value(text=label or {"en": local_name(iri)}, code=notation, iri=iri)
-        return Value(text=class_labels.get(iri) or {"en": local_name(iri), "id": local_name(iri)}, iri=iri)
+        return Value(text=labels.get(iri) or {"en": local_name(iri), "id": local_name(iri)}, iri=iri)
 
     def sort_key(prop: str) -> tuple[int, str]:
         return (order.get(prop, 10_000), prop)
@@ -166,7 +163,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
     for iri, page in pages.items():
         props = statements.get(iri, {})
         page.classes = sorted(
-            (class_labels.get(t) or {"en": local_name(t)} for t in types[iri] if t.startswith("https://w3id.org/")),
+            (labels.get(t) or {"en": local_name(t)} for t in types[iri] if t.startswith("https://w3id.org/")),
             key=lambda t: text(t),
         )
         for prop in sorted(props, key=sort_key):
@@ -183,13 +180,13 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
                 continue
             if _is_bilingual_text(props[prop]):
                 values = [Value(text=t) for t in _merge_languages(props[prop])]
-            page.outgoing.append(Row(prop, property_labels.get(prop, {"en": local_name(prop)}), values))
+            page.outgoing.append(Row(prop, labels.get(prop, {"en": local_name(prop)}), values))
         for prop in sorted(incoming.get(iri, {}), key=sort_key):
             subjects = sorted(set(incoming[iri][prop]), key=lambda s: text(pages[s].label, "id").lower())
             page.incoming.append(
                 Row(
                     prop,
-                    property_labels.get(prop, {"en": local_name(prop)}),
+                    labels.get(prop, {"en": local_name(prop)}),
                     [Value(text=pages[s].label, href=pages[s].path, iri=s) for s in subjects],
                 )
             )
@@ -199,7 +196,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
         locations = [f.location for f in page.findings if f.location]
         if locations:
             page.location = locations[0].file
-    return Site(pages=pages, property_labels=property_labels, concepts=concepts, result=result, view=view, model=model)
+    return Site(pages=pages, concepts=concepts, result=result, view=view, model=model)
 
 
 def _source_number(iri: str) -> tuple[int, str]:
@@ -219,25 +216,6 @@ def _merge_languages(terms: list[ox.NamedNode | ox.Literal]) -> list[Texts]:
             by_lang[term.language or "id"].append(term.value)
     longest = max((len(v) for v in by_lang.values()), default=0)
     return [{lang: sorted(values)[i] for lang, values in by_lang.items() if i < len(values)} for i in range(longest)]
-
-
-def _texts(model: LoadedModel) -> dict[str, dict[str, Texts]]:
-    out: dict[str, dict[str, Texts]] = {"label": defaultdict(dict), "definition": defaultdict(dict)}
-    query = (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> <{SKOS}definition> }} "
-        f"?s ?p ?o FILTER(isLiteral(?o)) }}"
-    )
-    for row in model.query(query):
-        literal = row["o"]
-        assert isinstance(literal, ox.Literal)
-        which = "definition" if row["p"].value == f"{SKOS}definition" else "label"
-        lang = literal.language or "id"
-        bucket = out[which][row["s"].value]
-        if lang not in bucket or literal.value < bucket[lang]:
-            bucket[lang] = literal.value
-        if not literal.language:
-            bucket.setdefault("en", literal.value)
-    return out
 
 
 def _sources(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, Value]:

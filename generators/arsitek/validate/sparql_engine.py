@@ -292,6 +292,10 @@ class Compiler:
         def add(query: str, value: bool) -> None:
             checks.append(Check(rule_id, key, severity, query, result_path, "value" if value else None))
 
+        def bad_value(condition: str) -> None:
+            """Every value on the path for which ``condition`` holds is a violation."""
+            add(f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value FILTER({condition}) }}", True)
+
         for count in self.objects(shape, f"{SH}minCount"):
             add(
                 f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value }} }} "
@@ -305,39 +309,20 @@ class Compiler:
                 False,
             )
         for cls in self.objects(shape, f"{SH}class"):
-            add(
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER NOT EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_iri(cls)} }} }}",
-                True,
-            )
+            bad_value(f"NOT EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_iri(cls)} }}")
         for value in self.objects(shape, f"{SH}hasValue"):
             add(f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} {_iri(value)} }} }}", False)
         for members in self.objects(shape, f"{SH}in"):
             listed = ", ".join(_iri(m) for m in self.items(members))
-            add(
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER(?value NOT IN ({listed})) }}",
-                True,
-            )
+            bad_value(f"?value NOT IN ({listed})")
+        # An error in a conformance expression (an ill-formed literal) means "does not conform".
         for datatype in self.objects(shape, f"{SH}datatype"):
-            add(
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER(!COALESCE({_datatype_ok('?value', datatype)}, false)) }}",
-                True,
-            )
+            bad_value(f"!COALESCE({_datatype_ok('?value', datatype)}, false)")
         for node in self.objects(shape, f"{SH}node"):
-            add(
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER(!COALESCE({self.conforms(node, '?value')}, false)) }}",
-                True,
-            )
+            bad_value(f"!COALESCE({self.conforms(node, '?value')}, false)")
         for alternatives in self.objects(shape, f"{SH}or"):
             expression = " || ".join(f"({self.conforms(s, '?value')})" for s in self.items(alternatives))
-            add(
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value "
-                f"FILTER(!COALESCE({expression}, false)) }}",
-                True,
-            )
+            bad_value(f"!COALESCE({expression}, false)")
         qualified = self.objects(shape, f"{SH}qualifiedValueShape")
         if qualified:
             minimum = self.one(shape, f"{SH}qualifiedMinCount")
@@ -400,18 +385,17 @@ class SparqlEngine:
         solutions = model.store.query(check.query, use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)
         shape = shapes.rule(check.rule_id).shape
+        names = {v.value for v in solutions.variables}
+        binds_path = "path" in names
+        value_var = check.value_var if check.value_var in names else None
         out = []
         for row in solutions:
             this = row["this"]
             if this is None:
                 continue
-            path = row["path"] if "path" in [v.value for v in solutions.variables] else None
+            path = row["path"] if binds_path else None
             path_key = path.value if isinstance(path, ox.NamedNode) else check.path
-            value = (
-                row[check.value_var]
-                if check.value_var and check.value_var in [v.value for v in solutions.variables]
-                else None
-            )
+            value = row[value_var] if value_var else None
             focus = _key(this)
             if value is None and check.focus_is_value:
                 value = this

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from arsitek.generators.contracts.naming import slug
+from arsitek.generators.contracts.naming import schema_name, slug
 from arsitek.generators.contracts.schemas import bilingual, entity_example, entity_schema
 from arsitek.view import ArchitectureView, Integrasi, text
 
@@ -57,14 +57,14 @@ def asyncapi_document(view: ArchitectureView, app: str, flows: list[Integrasi]) 
             entity = view.entities.get(data)
             if entity is None:
                 continue
-            schema_name = slug(entity.iri).title().replace("_", "")
-            schemas[schema_name] = {k: v for k, v in entity_schema(entity, view).items() if k not in ("$schema", "$id")}
-            message_name = f"{schema_name}Changed"
+            component = schema_name(entity.iri)
+            schemas[component] = {k: v for k, v in entity_schema(entity, view).items() if k not in ("$schema", "$id")}
+            message_name = f"{component}Changed"
             messages[message_name] = {
                 "name": message_name,
                 "title": f"{text(entity.label)} changed",
                 "contentType": "application/json",
-                "payload": {"$ref": f"#/components/schemas/{schema_name}"},
+                "payload": {"$ref": f"#/components/schemas/{component}"},
                 "examples": [{"name": "example", "payload": entity_example(entity)}],
                 "x-arsitek-iri": entity.iri,
             }

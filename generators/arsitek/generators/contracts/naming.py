@@ -13,3 +13,8 @@ def slug(iri: str) -> str:
 def path_segment(iri: str) -> str:
     """URL path segments are kebab case: ``DHasilKecamatan`` -> ``d-hasil-kecamatan``."""
     return slug(iri).replace("_", "-")
+
+
+def schema_name(iri: str) -> str:
+    """Component names in OpenAPI and AsyncAPI: ``DHasilKecamatan`` -> ``DHasilKecamatan``, ``dp4_ln`` -> ``Dp4Ln``."""
+    return slug(iri).title().replace("_", "")

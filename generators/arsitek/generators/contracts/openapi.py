@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from arsitek.generators.contracts.naming import path_segment, slug
+from arsitek.generators.contracts.naming import path_segment, schema_name, slug
 from arsitek.generators.contracts.schemas import bilingual, entity_example, entity_schema
 from arsitek.view import ArchitectureView, Integrasi, text
 
@@ -25,6 +25,14 @@ SECURITY_SCHEMES: dict[str, tuple[str, dict[str, Any]]] = {
     "mtls": ("mutualTLS", {"type": "mutualTLS", "description": "Client certificate issued to the consuming system."}),
     "user-account": ("userAccount", {"type": "http", "scheme": "bearer", "description": "A user's session token."}),
 }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
 
 ERROR = {
     "type": "object",
@@ -80,10 +88,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
 
     def secured(operation: dict[str, Any]) -> dict[str, Any]:
         if operation["security"]:
-            operation["responses"]["401"] = {
-                "description": "Missing or invalid credentials.",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            }
+            operation["responses"]["401"] = _error("Missing or invalid credentials.")
         return operation
 
     for flow in flows:
@@ -96,7 +101,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
             entity = view.entities.get(data)
             if entity is None:
                 continue
-            name = slug(entity.iri).title().replace("_", "")
+            name = schema_name(entity.iri)
             schemas[name] = {k: v for k, v in entity_schema(entity, view).items() if k != "$schema"}
             schemas[name]["examples"] = [entity_example(entity)]
             ref = {"$ref": f"#/components/schemas/{name}"}
@@ -136,10 +141,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                                         }
                                     },
                                 },
-                                "400": {
-                                    "description": "Invalid parameters.",
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                                },
+                                "400": _error("Invalid parameters."),
                             },
                             "security": security_for(flow),
                             "x-arsitek-access": _access(view, entity.iri),
@@ -166,10 +168,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                             ],
                             "responses": {
                                 "200": {"description": "The record.", "content": {"application/json": {"schema": ref}}},
-                                "404": {
-                                    "description": "No such record.",
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                                },
+                                "404": _error("No such record."),
                             },
                             "security": security_for(flow),
                             "x-arsitek-integrations": [],
@@ -192,10 +191,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                                     "description": "Accepted and stored.",
                                     "content": {"application/json": {"schema": ref}},
                                 },
-                                "422": {
-                                    "description": "The record does not match the contract.",
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                                },
+                                "422": _error("The record does not match the contract."),
                             },
                             "security": security_for(flow),
                             "x-arsitek-access": _access(view, entity.iri),
