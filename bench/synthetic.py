@@ -2,7 +2,7 @@
 with a known set of seeded defects.
 
 Roughly 45 applications per agency (27,000 applications across 600 agencies is
-the national order of magnitude). Each application holds one data entity of five
+the national order of magnitude). Each application holds one data entity of two
 attributes, is hosted, takes part in one integration, and supports its agency's
 processes. Defects are seeded at fixed strides so the expected findings are known
 exactly; ``expected_findings`` returns them.
@@ -67,10 +67,7 @@ def application(i: int, total: int) -> str:
         for n, (k, t, pdp) in enumerate(
             [
                 ("nik", "string", " ; spbe:kategoriDataPribadi kode:pdp-umum"),
-                ("nama", "string", ""),
                 ("tanggal", "date", ""),
-                ("jumlah", "integer", ""),
-                ("kode", "string", ""),
             ],
             start=1,
         )
@@ -81,7 +78,7 @@ def application(i: int, total: int) -> str:
 ex:data{i} a spbe:DataInformasi ; {label(f"Data {i}")} ;
     spbe:waliData ex:unit{a} ; spbe:produsenData ex:unit{a} ; spbe:sumberOtoritatif {sources} ;
     spbe:keterbukaan kode:terbatas ; spbe:merealisasikan ref:RAD.09.01 ;
-    spbe:memilikiAtribut ex:data{i}-nik , ex:data{i}-nama , ex:data{i}-tanggal , ex:data{i}-jumlah , ex:data{i}-kode .
+    spbe:memilikiAtribut ex:data{i}-nik , ex:data{i}-tanggal .
 {attributes}ex:aliran{i} a spbe:Integrasi ; {label(f"Aliran {i}")} ;
     spbe:sumberIntegrasi ex:aplikasi{i} ; spbe:tujuanIntegrasi ex:aplikasi{partner} ;
     spbe:polaIntegrasi kode:pola-berkas ; spbe:membawaData ex:data{i} ; spbe:arah kode:satu-arah ;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,9 @@ import pytest
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
 from arsitek.validate import ShapesGraph, ValidationResult, validate_model
-from arsitek.validate.sparql_engine import Compiler
+from arsitek.errors import ArsitekError
+from arsitek.validate import parallel
+from arsitek.validate.sparql_engine import Compiler, SparqlEngine
 from tests.conftest import FIXTURES
 
 BASE = FIXTURES / "rules" / "_base" / "base.ttl"
@@ -52,3 +56,30 @@ def test_engines_agree_on_a_broken_model(folders: DataFolders, shapes: ShapesGra
     sparql, pyshacl = both(folders, shapes, BASE, broken)
     assert_same(sparql, pyshacl)
     assert len({f.rule_id for f in sparql.findings}) >= 15
+
+
+def test_two_processes_give_the_findings_of_one(
+    folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national model is validated by this process and a forked child sharing the store."""
+    from arsitek.validate import sparql_engine
+
+    model = load_model([BASE, *FIXTURE_FILES], [folders.ontology], exclude=[folders.shapes])
+    serial = SparqlEngine(workers=1).run(model, shapes)
+    monkeypatch.setattr(sparql_engine, "FORK_FROM_TRIPLES", 0)
+    forked = SparqlEngine(workers=2).run(model, shapes)
+    assert sorted(f.identity for f in forked) == sorted(f.identity for f in serial)
+    assert len({f.rule_id for f in serial}) >= 10
+
+
+def test_a_failing_child_is_reported_not_swallowed() -> None:
+    def work(item: int) -> list[int]:
+        time.sleep(0.01)  # slow enough that the child gets its share
+        if os.getpid() != parent:
+            raise ValueError("boom")
+        return [item]
+
+    parent = os.getpid()
+    assert parallel.forked(list(range(6)), lambda i: [i * 10]) == [0, 10, 20, 30, 40, 50]
+    with pytest.raises(ArsitekError, match="second validation process failed: ValueError: boom"):
+        parallel.forked(list(range(100)), work)

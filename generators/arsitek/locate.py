@@ -9,6 +9,7 @@ begin at column 0, predicates and objects are indented.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -17,9 +18,16 @@ from urllib.parse import urljoin
 if TYPE_CHECKING:
     from arsitek.load import SourceFile
 
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-_BASE = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-_LEADING = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.\-]*:[^\s;,()\[\]\"'#]*|:[^\s;,()\[\]\"'#]*)")
+_PREFIX = re.compile(r"[ \t]*@?PREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_BASE = re.compile(r"[ \t]*@?BASE\s+<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+# What can start a line: a directive (@prefix, PREFIX, @base, BASE in any case) or a statement's subject.
+# One pass over the line starts finds both; the case-insensitive forms are spelled out because re.IGNORECASE
+# makes every attempt slower.
+_LINE_START = re.compile(
+    r"^(?:(?P<directive>[ \t]*@?(?:[Pp][Rr][Ee][Ff][Ii][Xx]|[Bb][Aa][Ss][Ee])[ \t][^\n]*)"
+    r"|(?P<token><[^>\s]*>|[A-Za-z][\w.\-]*:[^\s;,()\[\]\"'#]*|:[^\s;,()\[\]\"'#]*))",
+    re.MULTILINE,
+)
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
 
@@ -27,7 +35,17 @@ _LOCAL_ESCAPE = re.compile(r"\\(.)")
 class _FileIndex:
     lines: list[str]
     prefixes: dict[str, str]
-    subjects: dict[str, int]  # IRI -> first line (1-based) where it starts a statement
+    tokens: dict[str, int]  # a statement-starting token as written (ex:a) -> its first line (1-based)
+    absolute: dict[str, int]  # the same for tokens that need resolving (<relative>, escaped local names), by IRI
+    starts: list[int]  # every line that starts a statement, ascending
+
+    def subject_line(self, iri: str) -> int | None:
+        """The first line where ``iri`` starts a statement, in whatever form it was written."""
+        found = [line] if (line := self.absolute.get(iri)) is not None else []
+        for prefix, namespace in self.prefixes.items():
+            if iri.startswith(namespace) and (line := self.tokens.get(f"{prefix}:{iri[len(namespace) :]}")):
+                found.append(line)
+        return min(found, default=None)
 
 
 class SourceLocator:
@@ -40,25 +58,44 @@ class SourceLocator:
         key = source.path.as_posix()
         if key not in self._indexes:
             text = source.path.read_text(encoding="utf-8")
-            base_match = _BASE.search(text)
-            base = urljoin(source.path.as_uri(), base_match.group(1)) if base_match else source.path.as_uri()
-            prefixes = {(m.group(1) or ""): urljoin(base, m.group(2)) for m in _PREFIX.finditer(text)}
-            lines = text.splitlines()
-            subjects: dict[str, int] = {}
-            for number, line in enumerate(lines, start=1):
-                match = _LEADING.match(line)
-                if match is None:
+            base = source.path.as_uri()
+            prefixes: dict[str, str] = {}
+            lines = text.split("\n")  # as the parser counts lines: a U+2028 inside a literal is no line break
+            tokens: dict[str, int] = {}
+            absolute: dict[str, int] = {}
+            starts: list[int] = []
+            pending: list[tuple[str, int]] = []
+            # One scan of the text; line numbers by counting the newlines between matches. Subject tokens
+            # are kept as written and resolved only when looked up: most are never asked for.
+            number, offset = 1, 0
+            for match in _LINE_START.finditer(text):
+                start = match.start()
+                number += text.count("\n", offset, start)
+                offset = start
+                token = match.group("token")
+                if token is None:
+                    directive = match.group("directive")
+                    if found := _BASE.match(directive):
+                        base = urljoin(base, found.group(1))
+                    elif found := _PREFIX.match(directive):
+                        prefixes[found.group(1) or ""] = urljoin(base, found.group(2))
                     continue
-                iri = _resolve(match.group(1).rstrip("."), prefixes, base)
-                if iri is not None and iri not in subjects:
-                    subjects[iri] = number
-            self._indexes[key] = _FileIndex(lines=lines, prefixes=prefixes, subjects=subjects)
+                starts.append(number)
+                token = token.rstrip(".")
+                if token[0] == "<" or "\\" in token:
+                    pending.append((token, number))
+                else:
+                    tokens.setdefault(token, number)
+            for token, number in pending:  # resolved once all prefixes are known, as before
+                if (iri := _resolve(token, prefixes, base)) is not None:
+                    absolute.setdefault(iri, number)
+            self._indexes[key] = _FileIndex(lines, prefixes, tokens, absolute, starts)
         return self._indexes[key]
 
     def definition_line(self, source: SourceFile, iri: str) -> int | None:
         """The line where ``iri`` starts a statement, else the first line that mentions it."""
         index = self._index(source)
-        line = index.subjects.get(iri)
+        line = index.subject_line(iri)
         return line if line is not None else self.term_line(source, iri)
 
     def line_in_block(self, source: SourceFile, subject: str, terms: list[str]) -> int | None:
@@ -71,7 +108,8 @@ class SourceLocator:
         start = self.definition_line(source, subject)
         if start is None:
             return None
-        end = min((n for n in index.subjects.values() if n > start), default=len(index.lines) + 1)
+        following = bisect_right(index.starts, start)
+        end = index.starts[following] if following < len(index.starts) else len(index.lines) + 1
         prefixes = tuple(sorted(index.prefixes.items()))
         for term in terms:
             pattern = _term_pattern(term, prefixes)
@@ -97,7 +135,7 @@ def _resolve(token: str, prefixes: dict[str, str], base: str) -> str | None:
     namespace = prefixes.get(prefix)
     if namespace is None:
         return None
-    return namespace + _LOCAL_ESCAPE.sub(r"\1", local)
+    return namespace + (_LOCAL_ESCAPE.sub(r"\1", local) if "\\" in local else local)
 
 
 @cache

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from functools import partial
+from typing import ClassVar, Protocol
 
 import pyoxigraph as ox
 
 from arsitek.load import LoadedModel
+from arsitek.validate import parallel
 from arsitek.validate.findings import Finding, Severity
 from arsitek.validate.rules import ShapesGraph
 from arsitek.vocab import RDF, RDFS, SH, shorten
@@ -46,6 +47,13 @@ class Check:
     path: str | None  # the result path when the query does not bind ?path
     value_var: str | None  # the variable holding sh:value, if any
     focus_is_value: bool = False  # SPARQL constraints of node shapes: no ?value means the focus node is the value
+    membership: str | None = None  # run the body unrestricted, then keep rows whose ?this this query confirms
+    target: str = ""  # for checks that look for a missing value: the target pattern ...
+    missing: str = ""  # ... and the pattern whose absence is the violation, so checks can share one pass
+    parts: tuple[Check, ...] = ()  # a planned pass: one boolean ?missingN per part
+
+
+VALUES_SLOT = "#ARSITEK-VALUES#"
 
 
 def _iri(term: Term) -> str:
@@ -71,6 +79,18 @@ def _datatype_ok(var: str, datatype: Term) -> str:
     return f"({condition})"
 
 
+def _after_where(select: str, pattern: str) -> str:
+    """``select`` with ``pattern`` put first inside its WHERE clause."""
+    match = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
+    if match is None:
+        raise Unsupported("SPARQL query without a WHERE clause")
+    return select[: match.end()] + f" {pattern} " + select[match.end() :]
+
+
+def filter_(condition: str) -> str:
+    return "" if condition == "true" else f"FILTER({condition}) "
+
+
 def _key(term: Term) -> str:
     return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
 
@@ -78,9 +98,26 @@ def _key(term: Term) -> str:
 class Compiler:
     """Reads the shapes graph and emits one :class:`Check` per constraint."""
 
-    def __init__(self, shapes: ShapesGraph) -> None:
+    def __init__(self, shapes: ShapesGraph, subclasses: Mapping[str, Sequence[str]] | None = None) -> None:
         self.shapes = shapes
         self.store = shapes.store
+        self.subclasses = subclasses
+        self.fresh = 0
+
+    def instance_of(self, var: str, cls: Term, type_var: str = "") -> str:
+        """A pattern: the node in ``var`` is an instance of ``cls`` or of one of its subclasses.
+
+        With the data's class hierarchy known before compiling, the ``rdf:type/rdfs:subClassOf*``
+        path the SHACL specification uses becomes a lookup of listed types, which the store answers
+        from its type index instead of walking the hierarchy for every node.
+        """
+        if self.subclasses is None or not isinstance(cls, ox.NamedNode):
+            return f"{var} <{RDF}type>/<{RDFS}subClassOf>* {_iri(cls)}"
+        if not type_var:
+            self.fresh += 1
+            type_var = f"?type{self.fresh}"
+        listed = " ".join(f"<{c}>" for c in self.subclasses.get(cls.value, [cls.value]))
+        return f"{var} <{RDF}type> {type_var} VALUES {type_var} {{ {listed} }}"
 
     # --- reading the shapes graph ------------------------------------------------
 
@@ -123,22 +160,31 @@ class Compiler:
 
     # --- targets -------------------------------------------------------------------
 
-    def target(self, shape: Term) -> str:
-        """A graph pattern binding ?this to every focus node of the shape."""
+    def target(self, shape: Term, values: str = "") -> str:
+        """A graph pattern binding ?this to every focus node of the shape.
+
+        ``values`` (a VALUES clause) is put inside every alternative, so a membership test of a few
+        candidate nodes does not first enumerate the whole target.
+        """
         parts = []
         for cls in self.objects(shape, f"{SH}targetClass"):
-            parts.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {_iri(cls)} }}")
+            parts.append(f"{{ {values} {self.instance_of('?this', cls, '?targetType')} }}")
         for prop in self.objects(shape, f"{SH}targetSubjectsOf"):
-            parts.append(f"{{ ?this {_iri(prop)} ?targetObject }}")
+            parts.append(f"{{ {values} ?this {_iri(prop)} ?targetObject }}")
         for prop in self.objects(shape, f"{SH}targetObjectsOf"):
-            parts.append(f"{{ ?targetSubject {_iri(prop)} ?this }}")
+            parts.append(f"{{ {values} ?targetSubject {_iri(prop)} ?this }}")
         for node in self.objects(shape, f"{SH}targetNode"):
-            parts.append(f"{{ BIND({_iri(node)} AS ?this) }}")
+            parts.append(
+                f"{{ {values} FILTER(?this = {_iri(node)}) }}" if values else f"{{ BIND({_iri(node)} AS ?this) }}"
+            )
         for target in self.objects(shape, f"{SH}target"):
             select = self.one(target, f"{SH}select")
             if select is None:
                 raise Unsupported("non-SPARQL custom target")
-            parts.append(f"{{ {select.value} }}")
+            text = select.value
+            if values:
+                text = _after_where(text, values)
+            parts.append(f"{{ {text} }}")
         if not parts:
             return ""
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
@@ -181,7 +227,7 @@ class Compiler:
                     conditions.append(f"EXISTS {{ {var} {path} ?m_{id(shape)} }}")
             return " && ".join(conditions) or "true"
         for cls in self.objects(shape, f"{SH}class"):
-            conditions.append(f"EXISTS {{ {var} <{RDF}type>/<{RDFS}subClassOf>* {_iri(cls)} }}")
+            conditions.append(f"EXISTS {{ {self.instance_of(var, cls)} }}")
         for languages in self.objects(shape, f"{SH}languageIn"):
             tags = [t.value for t in self.items(languages)]
             conditions.append("(" + " || ".join(f'langMatches(lang({var}), "{t}")' for t in tags) + ")")
@@ -245,12 +291,14 @@ class Compiler:
         target = self.target(shape)
         if not target:
             raise Unsupported("shape without a target")
-        checks = self.constraints(rule_id, shape, target, None)
+        checks = self.constraints(rule_id, shape, shape, target, None)
         for prop in self.objects(shape, f"{SH}property"):
-            checks += self.constraints(rule_id, prop, target, prop)
+            checks += self.constraints(rule_id, shape, prop, target, prop)
         return checks
 
-    def constraints(self, rule_id: str, shape: Term, target: str, property_shape: Term | None) -> list[Check]:
+    def constraints(
+        self, rule_id: str, node_shape: Term, shape: Term, target: str, property_shape: Term | None
+    ) -> list[Check]:
         for quad in self.store.quads_for_pattern(shape, None, None):  # type: ignore[arg-type]
             predicate = quad.predicate.value
             if predicate.startswith(SH):
@@ -279,7 +327,7 @@ class Compiler:
                     )
                 )
             for constraint in self.objects(shape, f"{SH}sparql"):
-                checks.append(self.sparql(rule_id, constraint, target, severity))
+                checks.append(self.sparql(rule_id, shape, constraint, target, severity))
             return checks
         path_node = self.one(shape, f"{SH}path")
         if path_node is None:
@@ -292,26 +340,46 @@ class Compiler:
         def add(query: str, value: bool) -> None:
             checks.append(Check(rule_id, key, severity, query, result_path, "value" if value else None))
 
+        def missing(pattern: str) -> None:
+            """Focus nodes for which ``pattern`` has no solution."""
+            query = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {pattern} }} }}"
+            checks.append(Check(rule_id, key, severity, query, result_path, None, target=target, missing=pattern))
+
+        # A node with a value on the path P is a focus node when the shape targets the subjects of P:
+        # the target join is then implied by the path and left out.
+        implied = isinstance(path_node, ox.NamedNode) and path_node in self.objects(node_shape, f"{SH}targetSubjectsOf")
+        value_target = "" if implied else target
+
         def bad_value(condition: str) -> None:
             """Every value on the path for which ``condition`` holds is a violation."""
-            add(f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value FILTER({condition}) }}", True)
-
-        for count in self.objects(shape, f"{SH}minCount"):
             add(
-                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value }} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(count.value)})",
+                f"SELECT DISTINCT ?this ?value WHERE {{ {value_target} ?this {path} ?value FILTER({condition}) }}", True
+            )
+
+        def too_few(minimum: int, condition: str = "true") -> None:
+            """Focus nodes with fewer than ``minimum`` values on the path that meet ``condition``."""
+            if minimum == 1:  # the common case: an anti-join, not a count per focus node
+                missing(f"?this {path} ?value {filter_(condition)}")
+                return
+            add(
+                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value {filter_(condition)}}} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {minimum})",
                 False,
             )
+
+        for count in self.objects(shape, f"{SH}minCount"):
+            if int(count.value) > 0:
+                too_few(int(count.value))
         for count in self.objects(shape, f"{SH}maxCount"):
             add(
-                f"SELECT ?this WHERE {{ {target} ?this {path} ?value }} "
+                f"SELECT ?this WHERE {{ {value_target} ?this {path} ?value }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count.value)})",
                 False,
             )
         for cls in self.objects(shape, f"{SH}class"):
-            bad_value(f"NOT EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_iri(cls)} }}")
+            bad_value(f"NOT EXISTS {{ {self.instance_of('?value', cls)} }}")
         for value in self.objects(shape, f"{SH}hasValue"):
-            add(f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} {_iri(value)} }} }}", False)
+            missing(f"?this {path} {_iri(value)}")
         for members in self.objects(shape, f"{SH}in"):
             listed = ", ".join(_iri(m) for m in self.items(members))
             bad_value(f"?value NOT IN ({listed})")
@@ -328,36 +396,110 @@ class Compiler:
             minimum = self.one(shape, f"{SH}qualifiedMinCount")
             if minimum is None or self.one(shape, f"{SH}qualifiedMaxCount") is not None:
                 raise Unsupported("qualifiedMaxCount")
-            condition = self.conforms(qualified[0], "?value")
-            add(
-                f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value "
-                f"FILTER(COALESCE({condition}, false)) }} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(minimum.value)})",
-                False,
-            )
+            if int(minimum.value) > 0:
+                too_few(int(minimum.value), f"COALESCE({self.conforms(qualified[0], '?value')}, false)")
         if self.objects(shape, f"{SH}languageIn"):
             raise Unsupported("sh:languageIn on a property shape")
         return checks
 
-    def sparql(self, rule_id: str, constraint: Term, target: str, severity: Severity) -> Check:
+    def sparql(self, rule_id: str, shape: Term, constraint: Term, target: str, severity: Severity) -> Check:
         select = self.one(constraint, f"{SH}select")
         if select is None:
             raise Unsupported("SPARQL constraint without sh:select")
-        text = select.value
-        match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
-        if match is None:
-            raise Unsupported("SPARQL constraint without a WHERE clause")
-        # Joining the target in first gives the rows pre-binding $this would, provided the query is join-safe:
+        # Joining the target in gives the rows pre-binding $this would, provided the query is join-safe:
         # $this is only used in triple patterns, in top-level FILTERs or inside EXISTS, never in a FILTER
         # of a nested group (tests/test_engines.py compares both engines on every fixture).
-        query = text[: match.end()] + f" {target} " + text[match.end() :]
-        return Check(rule_id, _key(constraint), severity, self.prefixes() + query, None, "value", focus_is_value=True)
+        prefixes = self.prefixes()
+        if not self.objects(shape, f"{SH}target"):
+            query = prefixes + _after_where(select.value, target)
+            return Check(rule_id, _key(constraint), severity, query, None, "value", focus_is_value=True)
+        # A SPARQL-defined target (every subject, say) costs more to enumerate than the violations it
+        # admits: the body runs unrestricted, and only the nodes it reports are tested for membership.
+        membership = prefixes + f"SELECT ?this WHERE {{ {self.target(shape, VALUES_SLOT)} }}"
+        return Check(
+            rule_id, _key(constraint), severity, prefixes + select.value, None, "value", True, membership=membership
+        )
 
     def prefixes(self) -> str:
         rows = self.shapes.source.query(
             f"SELECT ?p ?n WHERE {{ ?o <{SH}declare> ?d . ?d <{SH}prefix> ?p ; <{SH}namespace> ?n }} ORDER BY ?p"
         )
         return "".join(f"PREFIX {r['p'].value}: <{r['n'].value}>\n" for r in rows)
+
+
+def plan(checks: list[Check]) -> list[Check]:
+    """Checks for missing values that share a target become one pass over the target.
+
+    Enumerating a target (every application, every element) is most of such a check's cost;
+    one query enumerates it once and flags each node with one NOT EXISTS per check.
+    """
+    shared: dict[str, list[Check]] = {}
+    planned: list[Check] = []
+    for check in checks:
+        if check.missing and check.target:
+            shared.setdefault(check.target, []).append(check)
+        else:
+            planned.append(check)
+    for target, group in shared.items():
+        if len(group) == 1:
+            planned.append(group[0])
+            continue
+        flags = " ".join(f"BIND(NOT EXISTS {{ {c.missing} }} AS ?missing{i})" for i, c in enumerate(group))
+        names = [f"?missing{i}" for i in range(len(group))]
+        query = f"SELECT ?this {' '.join(names)} WHERE {{ {target} {flags} FILTER({' || '.join(names)}) }}"
+        first = group[0]
+        planned.append(Check(first.rule_id, first.message_key, first.severity, query, None, None, parts=tuple(group)))
+    return planned
+
+
+class SparqlSource(Protocol):
+    """Where the compiled queries run: the local store, or a SPARQL 1.1 endpoint (:mod:`arsitek.endpoint`)."""
+
+    def select(self, query: str) -> list[dict[str, Term]]:
+        """The solutions of a SELECT query over the whole model, each as its bound variables."""
+        ...
+
+
+class StoreSource:
+    """The loaded pyoxigraph store, every file's graph seen as one default graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, query: str) -> list[dict[str, Term]]:
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                if (term := solution[name]) is not None:
+                    row[name] = term
+            rows.append(row)
+        return rows
+
+
+def subclass_closure(source: SparqlSource) -> dict[str, list[str]]:
+    """Every class of the data with itself and all its subclasses, from one query for the direct links."""
+    below: dict[str, set[str]] = {}
+    for row in source.select(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS}subClassOf> ?sup }}"):
+        if isinstance(row.get("sub"), ox.NamedNode) and isinstance(row.get("sup"), ox.NamedNode):
+            below.setdefault(row["sup"].value, set()).add(row["sub"].value)
+    closure: dict[str, list[str]] = {}
+    for top in below:
+        seen, stack = {top}, [top]
+        while stack:
+            for sub in below.get(stack.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    stack.append(sub)
+        closure[top] = sorted(seen)
+    return closure
+
+
+#: Below this size a second process costs more (fork, first touch of the shared pages) than it saves.
+FORK_FROM_TRIPLES = 200_000
 
 
 class SparqlEngine:
@@ -367,12 +509,7 @@ class SparqlEngine:
         self.workers = workers
 
     def run(self, model: LoadedModel, shapes: ShapesGraph) -> list[Finding]:
-        checks, unsupported = Compiler(shapes).compile()
-        findings: list[Finding] = []
-        run: Callable[[Check], list[Finding]] = lambda check: self._execute(model, shapes, check)  # noqa: E731
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:  # pyoxigraph releases the GIL while querying
-            for batch in pool.map(run, checks):
-                findings += batch
+        findings, unsupported = self.run_on(StoreSource(model.store), shapes)
         if unsupported:
             from arsitek.validate.pyshacl_engine import PyshaclEngine
 
@@ -380,37 +517,74 @@ class SparqlEngine:
             findings += [f for f in PyshaclEngine().run(model, shapes) if f.rule_id in wanted]
         return findings
 
-    @staticmethod
-    def _execute(model: LoadedModel, shapes: ShapesGraph, check: Check) -> list[Finding]:
-        solutions = model.store.query(check.query, use_default_graph_as_union=True)
-        assert isinstance(solutions, ox.QuerySolutions)
-        shape = shapes.rule(check.rule_id).shape
-        names = {v.value for v in solutions.variables}
-        binds_path = "path" in names
-        value_var = check.value_var if check.value_var in names else None
-        out = []
-        for row in solutions:
-            this = row["this"]
-            if this is None:
-                continue
-            path = row["path"] if binds_path else None
-            path_key = path.value if isinstance(path, ox.NamedNode) else check.path
-            value = row[value_var] if value_var else None
-            focus = _key(this)
-            if value is None and check.focus_is_value:
-                value = this
-            value_key = (
-                None if value is None else (value.value if not isinstance(value, ox.BlankNode) else f"_:{value.value}")
+    def run_on(self, source: SparqlSource, shapes: ShapesGraph) -> tuple[list[Finding], list[str]]:
+        """Findings of every compiled rule, and the ids of the rules the compiler left out."""
+        checks, unsupported = Compiler(shapes, subclass_closure(source)).compile()
+        # Slowest first, so the two workers finish together: SPARQL-based constraints, then the rest.
+        ordered = sorted(plan(checks), key=lambda c: not c.focus_is_value)
+        work = partial(_execute, source, shapes)
+        if isinstance(source, StoreSource):
+            big = self.workers > 1 and len(source.store) >= FORK_FROM_TRIPLES
+            findings = parallel.forked(ordered, work) if big else [f for c in ordered for f in work(c)]
+        else:
+            findings = parallel.threaded(ordered, work, self.workers)
+        return findings, unsupported
+
+
+def _members(source: SparqlSource, check: Check, candidates: set[Term]) -> set[Term]:
+    """Which of ``candidates`` are focus nodes of the check's shape, tested in chunks of listed nodes."""
+    assert check.membership is not None
+    if any(isinstance(c, ox.BlankNode) for c in candidates):  # blank nodes cannot be listed in VALUES
+        found = source.select(check.membership.replace(VALUES_SLOT, ""))
+        return {row["this"] for row in found if "this" in row} & candidates
+    listed = sorted(candidates, key=lambda t: t.value)
+    members: set[Term] = set()
+    for start in range(0, len(listed), 2000):
+        chunk = " ".join(_iri(t) for t in listed[start : start + 2000])
+        query = check.membership.replace(VALUES_SLOT, f"VALUES ?this {{ {chunk} }}")
+        members |= {row["this"] for row in source.select(query) if "this" in row}
+    return members
+
+
+def _execute(source: SparqlSource, shapes: ShapesGraph, check: Check) -> list[Finding]:
+    rows = [row for row in source.select(check.query) if "this" in row]
+    if check.parts:
+        return [
+            finding
+            for i, part in enumerate(check.parts)
+            for finding in _findings(shapes, part, [row for row in rows if _true(row.get(f"missing{i}"))])
+        ]
+    if check.membership is not None and rows:
+        members = _members(source, check, {row["this"] for row in rows})
+        rows = [row for row in rows if row["this"] in members]
+    return _findings(shapes, check, rows)
+
+
+def _true(term: Term | None) -> bool:
+    return isinstance(term, ox.Literal) and term.value == "true"
+
+
+def _findings(shapes: ShapesGraph, check: Check, rows: list[dict[str, Term]]) -> list[Finding]:
+    shape = shapes.rule(check.rule_id).shape
+    out = []
+    for row in rows:
+        this = row["this"]
+        path = row.get("path")
+        path_key = path.value if isinstance(path, ox.NamedNode) else check.path
+        value = row.get(check.value_var) if check.value_var else None
+        focus = _key(this)
+        if value is None and check.focus_is_value:
+            value = this
+        value_key = None if value is None else _key(value) if not isinstance(value, ox.Literal) else value.value
+        out.append(
+            Finding(
+                rule_id=check.rule_id,
+                severity=check.severity,
+                focus_node=focus,
+                shape=shape,
+                path=path_key,
+                value=value_key,
+                message=shapes.message_for([check.message_key], focus, path_key, value_key),
             )
-            out.append(
-                Finding(
-                    rule_id=check.rule_id,
-                    severity=check.severity,
-                    focus_node=focus,
-                    shape=shape,
-                    path=path_key,
-                    value=value_key,
-                    message=shapes.message_for([check.message_key], focus, path_key, value_key),
-                )
-            )
-        return out
+        )
+    return out
