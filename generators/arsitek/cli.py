@@ -189,12 +189,18 @@ def _validated_model(
     default=None,
     help="Write the report to FILE instead of standard output.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay running and check again after every save, re-running only the checks the change can affect.",
+)
 @model_options
 def validate(
     paths: tuple[Path, ...],
     fmt: str,
     fail_on: str,
     output: Path | None,
+    watch: bool,
     lang: str,
     ontology_dir: Path | None,
     engine: str,
@@ -210,6 +216,13 @@ def validate(
     from arsitek.validate.report.text import print_text
 
     threshold = Severity.parse(fail_on)
+    if watch:
+        if fmt != "text" or output is not None or engine != "sparql":
+            raise UsageError("--watch prints the text report and runs on the SPARQL engine")
+        from arsitek.watch import watch as watch_files
+
+        model_paths = list(paths) or [default_model(data_folders(ontology_dir))]
+        sys.exit(watch_files(model_paths, ontology_dir, lang, threshold, _console()))
     result = _run_validation(paths, ontology_dir, engine)
     if output is not None:
         write_file(output, RENDERERS[fmt](result, lang, threshold))

@@ -62,6 +62,13 @@ class LoadedModel:
         self.files.append(source)
         self._by_graph[source.graph.value] = source
 
+    def remove_file(self, source: SourceFile) -> None:
+        """Forget a file and drop its graph (a file deleted while watching)."""
+        self.store.remove_graph(source.graph)
+        self.files.remove(source)
+        del self._by_graph[source.graph.value]
+        self.locator.forget(source)
+
     def file_for_graph(self, graph_iri: str) -> SourceFile | None:
         return self._by_graph.get(graph_iri)
 
@@ -78,7 +85,7 @@ class LoadedModel:
         return len(self.store)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
@@ -130,7 +137,7 @@ def _read_text(path: Path) -> bytes:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise SyntaxErrorInFile(
-            _display(path),
+            display_path(path),
             line,
             column,
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
@@ -138,7 +145,8 @@ def _read_text(path: Path) -> bytes:
     return data
 
 
-def _load_one(store: ox.Store, source: SourceFile) -> None:
+def load_one(store: ox.Store, source: SourceFile) -> None:
+    """Parse one file into its graph; a syntax error names the file, line and column."""
     data = _read_text(source.path)
     try:
         store.load(data, format=FORMATS[source.path.suffix], base_iri=source.path.as_uri(), to_graph=source.graph)
@@ -167,8 +175,8 @@ def load_model(
             if path in seen:
                 continue
             seen.add(path)
-            source = SourceFile(path=path, display=_display(path), role=role)
-            _load_one(store, source)
+            source = SourceFile(path=path, display=display_path(path), role=role)
+            load_one(store, source)
             model.add_file(source)
     _resolve_imports(model)
     return model
@@ -195,9 +203,9 @@ def _resolve_imports(model: LoadedModel) -> None:
             if iri.startswith("file:"):
                 local = Path(ox.NamedNode(iri).value.removeprefix("file://"))
                 if local.is_file():
-                    source = SourceFile(path=local.resolve(), display=_display(local.resolve()), role="ontology")
+                    source = SourceFile(path=local.resolve(), display=display_path(local.resolve()), role="ontology")
                     if source.graph.value not in {f.graph.value for f in model.files}:
-                        _load_one(model.store, source)
+                        load_one(model.store, source)
                         model.add_file(source)
                     declared.add(iri)
                     pending = True

@@ -92,6 +92,10 @@ class SourceLocator:
             self._indexes[key] = _FileIndex(lines, prefixes, tokens, absolute, starts)
         return self._indexes[key]
 
+    def forget(self, source: SourceFile) -> None:
+        """Drop a file's index after the file changed."""
+        self._indexes.pop(source.path.as_posix(), None)
+
     def definition_line(self, source: SourceFile, iri: str) -> int | None:
         """The line where ``iri`` starts a statement, else the first line that mentions it."""
         index = self._index(source)

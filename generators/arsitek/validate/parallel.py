@@ -29,23 +29,23 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
-def threaded(items: Sequence[T], work: Callable[[T], list[R]], workers: int) -> list[R]:
-    """Results in the order of ``items``."""
-    out: list[R] = []
+def serial(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
+    return [work(item) for item in items]
+
+
+def threaded(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R]:
+    """``work`` of every item, in the order of ``items``."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for batch in pool.map(work, items):
-            out += batch
-    return out
+        return list(pool.map(work, items))
 
 
-def forked(items: Sequence[T], work: Callable[[T], list[R]]) -> list[R]:
-    """Results of ``work`` over ``items``, shared between this process and one forked child.
+def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
+    """``work`` of every item, in the order of ``items``, shared between this process and one forked child.
 
     Both take the next item from a shared counter, so the slowest items should come first.
-    The result is sorted by item position, so it does not depend on who ran what.
     """
     if len(items) < 2 or not can_fork():
-        return [r for item in items for r in work(item)]
+        return serial(items, work)
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     reader, writer = context.Pipe(duplex=False)
@@ -56,8 +56,8 @@ def forked(items: Sequence[T], work: Callable[[T], list[R]]) -> list[R]:
             counter.value = index + 1
         return index
 
-    def run() -> dict[int, list[R]]:
-        done: dict[int, list[R]] = {}
+    def run() -> dict[int, R]:
+        done: dict[int, R] = {}
         while (index := take()) < len(items):
             done[index] = work(items[index])
         return done
@@ -71,7 +71,7 @@ def forked(items: Sequence[T], work: Callable[[T], list[R]]) -> list[R]:
     finally:
         child.join()
     merged = {**mine, **theirs}
-    return [r for index in sorted(merged) for r in merged[index]]
+    return [merged[index] for index in range(len(items))]
 
 
 def _child(run: Callable[[], dict[int, Any]], writer: Connection) -> None:

@@ -520,15 +520,22 @@ class SparqlEngine:
     def run_on(self, source: SparqlSource, shapes: ShapesGraph) -> tuple[list[Finding], list[str]]:
         """Findings of every compiled rule, and the ids of the rules the compiler left out."""
         checks, unsupported = Compiler(shapes, subclass_closure(source)).compile()
+        planned = plan(checks)
+        return [f for batch in self.execute(source, shapes, planned) for f in batch], unsupported
+
+    def execute(self, source: SparqlSource, shapes: ShapesGraph, checks: Sequence[Check]) -> list[list[Finding]]:
+        """The findings of each check, in the order given, on both cores where it pays."""
         # Slowest first, so the two workers finish together: SPARQL-based constraints, then the rest.
-        ordered = sorted(plan(checks), key=lambda c: not c.focus_is_value)
+        order = sorted(range(len(checks)), key=lambda i: not checks[i].focus_is_value)
+        ordered = [checks[i] for i in order]
         work = partial(_execute, source, shapes)
         if isinstance(source, StoreSource):
             big = self.workers > 1 and len(source.store) >= FORK_FROM_TRIPLES
-            findings = parallel.forked(ordered, work) if big else [f for c in ordered for f in work(c)]
+            results = parallel.forked(ordered, work) if big else parallel.serial(ordered, work)
         else:
-            findings = parallel.threaded(ordered, work, self.workers)
-        return findings, unsupported
+            results = parallel.threaded(ordered, work, self.workers)
+        by_index = dict(zip(order, results, strict=True))
+        return [by_index[i] for i in range(len(checks))]
 
 
 def _members(source: SparqlSource, check: Check, candidates: set[Term]) -> set[Term]:

@@ -1,0 +1,90 @@
+"""``arsitek validate --watch``: the report again after every save, re-running only what the edit can affect.
+
+The store and every check's findings stay in memory (see
+:mod:`arsitek.validate.incremental`); files are polled by content digest, so
+it needs no file-system notification library and works on network folders.
+A file that does not parse is reported and the last good state is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+from arsitek.errors import ArsitekError
+from arsitek.paths import data_folders
+from arsitek.validate import load_shapes
+from arsitek.validate.findings import Severity
+from arsitek.validate.incremental import IncrementalValidator, Update
+from arsitek.validate.report.text import print_text
+
+SAID = {
+    "id": {
+        "watching": "Memantau {n} berkas; simpan perubahan untuk memeriksa ulang (Ctrl-C untuk berhenti).",
+        "changed": "{time} berubah: {files} · {run} dari {total} pemeriksaan dijalankan ulang dalam {seconds:.2f} s",
+        "full": "{time} kosakata atau hierarki kelas berubah: semua pemeriksaan dijalankan ulang dalam {seconds:.2f} s",
+        "kept": "{time} {error}\n  (hasil terakhir yang sah tetap dipakai)",
+    },
+    "en": {
+        "watching": "Watching {n} files; save a change to check again (Ctrl-C to stop).",
+        "changed": "{time} changed: {files} · {run} of {total} checks re-run in {seconds:.2f} s",
+        "full": "{time} vocabulary or class hierarchy changed: every check re-run in {seconds:.2f} s",
+        "kept": "{time} {error}\n  (the last good result is kept)",
+    },
+}
+
+
+def watch(
+    paths: list[Path],
+    ontology_dir: Path | None,
+    lang: str,
+    fail_on: Severity,
+    console: Console,
+    interval: float = 0.5,
+    keep_going: Callable[[], bool] = lambda: True,
+) -> int:
+    """Validate, then validate again on every change until interrupted; the exit code of the last result."""
+    folders = data_folders(ontology_dir)
+    shapes = load_shapes([folders.shapes])
+    validator = IncrementalValidator(paths, [folders.ontology], shapes, exclude=[folders.shapes])
+    words = SAID[lang]
+    last = validator.full()
+    print_text(console, last.result, lang, fail_on)
+    console.print(words["watching"].format(n=len(validator.model.model_files())), style="dim")
+    try:
+        while keep_going():
+            time.sleep(interval)
+            start = time.perf_counter()
+            try:
+                update = validator.update()
+            except ArsitekError as exc:
+                console.print(words["kept"].format(time=_now(), error=exc), style="red")
+                continue
+            if not update.changed_files:
+                continue
+            _announce(console, words, update, time.perf_counter() - start)
+            print_text(console, update.result, lang, fail_on)
+            last = update
+    except KeyboardInterrupt:
+        pass
+    return 1 if last.result.fails(fail_on) else 0
+
+
+def _announce(console: Console, words: dict[str, str], update: Update, seconds: float) -> None:
+    if update.full:
+        console.print(words["full"].format(time=_now(), seconds=seconds), style="bold")
+        return
+    files = ", ".join(update.changed_files)
+    console.print(
+        words["changed"].format(
+            time=_now(), files=files, run=update.checks_run, total=update.checks_total, seconds=seconds
+        ),
+        style="bold",
+    )
+
+
+def _now() -> str:
+    return time.strftime("%H:%M:%S")
