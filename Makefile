@@ -2,9 +2,10 @@
 #   make build   validate the embedded KPU model and build the site, contracts and reports into build/
 #   make test    lint, type-check and run the whole test suite with the real validators
 # Each creates .venv and installs Debian's graphviz when `dot` is missing; the tests
-# also install Debian's postgresql (a real server checks the generated SQL) and
-# chromium (the site is tested in a browser), and the validators from the npm
-# registry (tests/tools), then run.
+# also install Debian's postgresql (a real server checks the generated SQL),
+# chromium (the site is tested in a browser), virtuoso-opensource (publishing to
+# and validating at a SPARQL server; the Oxigraph server comes from PyPI with the
+# test extras), and the validators from the npm registry (tests/tools), then run.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,12 +14,12 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NPM_TOOLS := tests/tools/node_modules/.package-lock.json
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test lint graphviz postgresql chromium clean
+.PHONY: build test lint graphviz postgresql chromium virtuoso clean
 
 build: $(STAMP) graphviz
 	$(BIN)/arsitek build --output build
 
-test: $(STAMP) graphviz postgresql chromium $(NPM_TOOLS) lint
+test: $(STAMP) graphviz postgresql chromium virtuoso $(NPM_TOOLS) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
@@ -50,6 +51,14 @@ chromium:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "Installing a Java runtime (for the Nu Html Checker)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# Virtuoso's package asks for a dba password; a database of our own is always dba/dba, so preseed and go.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "Installing Debian's virtuoso-opensource (publish and validate --endpoint are tested against it)"; \
+	  printf '%s\n' 'virtuoso-opensource-7 virtuoso-opensource-7/dba-password password dba' \
+	    'virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password dba' | $(SUDO) debconf-set-selections; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null; }
 
 $(NPM_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --loglevel=error

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -114,3 +117,92 @@ def postgres() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(data, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> None:
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not answer {url} within {seconds} s:\n{log.read_text(errors='replace')}")
+
+
+@dataclass(frozen=True)
+class SparqlServer:
+    """A real SPARQL server on loopback: where to query, where to put graphs, and how to log in."""
+
+    name: str
+    query_url: str
+    store_url: str
+    user: str | None = None
+    password: str | None = None
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """The Oxigraph server (PyPI ``oxigraph``, installed with the test extras), in memory."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    assert binary.is_file(), "the oxigraph server is missing: run the README's test command (make test)"
+    port = _free_port()
+    log = tmp_path_factory.mktemp("oxigraph") / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(binary), "serve", "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=out)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process, log)
+        yield SparqlServer("oxigraph", f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Debian's virtuoso-opensource with its own database in a scratch folder (a fresh database is dba/dba)."""
+    import re
+
+    template = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+    assert template.is_file(), "Virtuoso is not installed: run the README's test command (make test)"
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = _free_port(), _free_port()
+    ini = template.read_text(encoding="utf-8").replace("/var/lib/virtuoso-opensource-7/db/", f"{folder}/")
+    ini = re.sub(r"(\[Parameters\][^\[]*?\nServerPort\s*=\s*)\S+", rf"\g<1>127.0.0.1:{sql_port}", ini)
+    ini = re.sub(r"(\[HTTPServer\][^\[]*?\nServerPort\s*=\s*)\S+", rf"\g<1>127.0.0.1:{http_port}", ini)
+    (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+            cwd=folder,
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        _wait_for(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", process, log)
+        yield SparqlServer(
+            "virtuoso",
+            f"http://127.0.0.1:{http_port}/sparql",
+            f"http://127.0.0.1:{http_port}/sparql-graph-crud-auth",
+            user="dba",
+            password="dba",
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

@@ -32,6 +32,7 @@ class ModelInvalid(ArsitekError):
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Check": ("validate", "rules"),
     "Build": ("build", "generate"),
+    "Share": ("publish",),
     "Serve": ("stub",),
 }
 
@@ -95,6 +96,47 @@ def output_dir_option(default: Path) -> Callable[[F], F]:
         show_default=True,
         help="Output folder (replaced atomically).",
     )
+
+
+def endpoint_options(func: F) -> F:
+    """Where a published model lives, and how to log in there."""
+    func = click.option(
+        "--graph-base",
+        default=None,
+        metavar="IRI",
+        help="Prefix of the named graphs, one per file (default: urn:arsitek:berkas:).",
+    )(func)
+    func = click.option(
+        "--user",
+        envvar="ARSITEK_ENDPOINT_USER",
+        default=None,
+        help="User name for the endpoint (or ARSITEK_ENDPOINT_USER).",
+    )(func)
+    func = click.option(
+        "--password-env",
+        default="ARSITEK_ENDPOINT_PASSWORD",
+        show_default=True,
+        metavar="NAME",
+        help="Environment variable holding the password (never on the command line).",
+    )(func)
+    return click.option(
+        "--auth",
+        type=click.Choice(["digest", "basic"]),
+        default="digest",
+        show_default=True,
+        help="HTTP authentication the endpoint asks for.",
+    )(func)
+
+
+def _credentials(user: str | None, password_env: str, auth: str) -> Any:
+    from arsitek.endpoint import Credentials
+
+    if user is None:
+        return None
+    password = os.environ.get(password_env)
+    if password is None:
+        raise UsageError(f"--user given but the password variable {password_env} is not set")
+    return Credentials(user, password, auth)
 
 
 def model_options(func: F) -> F:
@@ -190,6 +232,13 @@ def _validated_model(
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Validate the model published at this SPARQL 1.1 query service (see `arsitek publish`), not files.",
+)
+@endpoint_options
+@click.option(
     "--watch",
     is_flag=True,
     help="Stay running and check again after every save, re-running only the checks the change can affect.",
@@ -200,6 +249,11 @@ def validate(
     fmt: str,
     fail_on: str,
     output: Path | None,
+    endpoint: str | None,
+    graph_base: str | None,
+    user: str | None,
+    password_env: str,
+    auth: str,
     watch: bool,
     lang: str,
     ontology_dir: Path | None,
@@ -223,7 +277,17 @@ def validate(
 
         model_paths = list(paths) or [default_model(data_folders(ontology_dir))]
         sys.exit(watch_files(model_paths, ontology_dir, lang, threshold, _console()))
-    result = _run_validation(paths, ontology_dir, engine)
+    if endpoint is not None:
+        if paths or watch or engine != "sparql":
+            raise UsageError("--endpoint validates the published model: give no PATH, --watch or --engine pyshacl")
+        from arsitek.endpoint import DEFAULT_GRAPH_BASE
+        from arsitek.validate import load_shapes, validate_endpoint
+
+        shapes = load_shapes([data_folders(ontology_dir).shapes])
+        credentials = _credentials(user, password_env, auth)
+        result = validate_endpoint(endpoint, shapes, graph_base or DEFAULT_GRAPH_BASE, credentials)
+    else:
+        result = _run_validation(paths, ontology_dir, engine)
     if output is not None:
         write_file(output, RENDERERS[fmt](result, lang, threshold))
     elif fmt == "text":
@@ -297,6 +361,52 @@ def build(
     artifacts += [(f"site/{path}", content) for path, content in site]
     written = write_tree(out_dir, artifacts)
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="SPARQL 1.1 Graph Store endpoint (Oxigraph: .../store, Virtuoso: .../sparql-graph-crud-auth).",
+)
+@endpoint_options
+@click.option("--allow-invalid", is_flag=True, help="Publish even when the model has Violations.")
+@model_options
+def publish(
+    paths: tuple[Path, ...],
+    endpoint: str,
+    graph_base: str | None,
+    user: str | None,
+    password_env: str,
+    auth: str,
+    allow_invalid: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
+    """Load the model and its vocabulary into a SPARQL store, one named graph per file.
+
+    Speaks only the SPARQL 1.1 Graph Store protocol, so any store serves.
+    Publishing again replaces each file's graph and removes the graphs of
+    files deleted since. Then `arsitek validate --endpoint QUERY-URL` runs
+    the same checks there.
+    """
+    from arsitek.endpoint import DEFAULT_GRAPH_BASE
+    from arsitek.endpoint import publish as publish_model
+
+    model, _, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, what="publish")
+    folders = data_folders(ontology_dir)
+    roots = [*(list(paths) or [default_model(folders)]), folders.ontology]
+    done = publish_model(
+        model, endpoint, roots, graph_base or DEFAULT_GRAPH_BASE, _credentials(user, password_env, auth)
+    )
+    removed = f", removed {len(done.removed)} graphs of deleted files" if done.removed else ""
+    _console(stderr=True).print(
+        f"arsitek: published {len(done.graphs)} files ({done.triples:,} triples) to {endpoint}{removed}",
+        style="green",
+    )
 
 
 @cli.group()

@@ -6,8 +6,9 @@ query's algebra: the predicates it mentions, and for ``rdf:type`` the classes
 (a pattern with a variable predicate reads everything). After an edit, the
 changed files are diffed triple by triple against the store; a check is re-run
 only when a changed triple matches one of its patterns, and every other check
-keeps its findings. Changes to the vocabulary or to a class hierarchy re-run
-everything, because the compiled queries themselves list subclasses.
+keeps its findings. Changes to the vocabulary, to a class hierarchy or to a
+hierarchy a rule walks (skos:broader*) re-run everything, because the compiled
+queries themselves list what those hierarchies held.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from arsitek.validate.sparql_engine import (
     plan,
     subclass_closure,
 )
+from arsitek.validate.sparql_engine import _reach as reach
 from arsitek.vocab import OWL, RDF, RDFS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -167,6 +169,7 @@ class IncrementalValidator:
         self.reads: list[Reads] = []
         self.found: list[list[Finding]] = []
         self.digests: dict[Path, str] = {}
+        self.structural: set[str] = set(STRUCTURAL)
 
     def full(self) -> Update:
         """Load everything and run every check."""
@@ -176,7 +179,9 @@ class IncrementalValidator:
 
     def _run_all(self, changed: tuple[str, ...], triples: int) -> Update:
         source = StoreSource(self.model.store)
-        checks, unsupported = Compiler(self.shapes, subclass_closure(source)).compile()
+        compiler = Compiler(self.shapes, subclass_closure(source), reach(source))
+        checks, unsupported = compiler.compile()
+        self.structural = STRUCTURAL | compiler.compiled_from
         if unsupported:
             raise UsageError(
                 f"rules {', '.join(unsupported)} use SHACL features only the pyshacl engine runs; "
@@ -232,7 +237,7 @@ class IncrementalValidator:
             (t.subject, t.predicate, t.object)
             for t in ox.parse(b"\n".join(sorted(changed_lines)), format=ox.RdfFormat.N_TRIPLES)
         }
-        if any(isinstance(t[1], ox.NamedNode) and t[1].value in STRUCTURAL for t in changed):
+        if any(isinstance(t[1], ox.NamedNode) and t[1].value in self.structural for t in changed):
             update = self._run_all(names, len(changed))
             return update
         rerun = [i for i, reads in enumerate(self.reads) if any(reads.touched_by(t) for t in changed)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Protocol
@@ -87,6 +87,29 @@ def _after_where(select: str, pattern: str) -> str:
     return select[: match.end()] + f" {pattern} " + select[match.end() :]
 
 
+def _negate(condition: str) -> str:
+    """The negation of one test from :meth:`Compiler.conditions` (an EXISTS, a NOT EXISTS, or anything else)."""
+    if condition.startswith("NOT EXISTS {"):
+        return condition.removeprefix("NOT ")
+    if condition.startswith("EXISTS {"):
+        return f"NOT {condition}"
+    return f"!({condition})"
+
+
+def _none_of(var: str, members: list[Term]) -> str:
+    """``var`` is none of ``members`` as the same RDF term (sh:in compares terms, not values), never an error.
+
+    IRIs are equal exactly when they are the same term, so a list of IRIs becomes a conjunction of ``!=``,
+    the one form every store tested gets right: Virtuoso 7 overflows its stack on ``IN`` inside EXISTS and
+    miscounts a negated disjunction of sameTerm. Literals need sameTerm.
+    """
+    if not members:
+        return "true"
+    if all(isinstance(m, ox.NamedNode) for m in members):
+        return "(" + " && ".join(f"{var} != {_iri(m)}" for m in members) + ")"
+    return "!(" + " || ".join(f"sameTerm({var}, {_iri(m)})" for m in members) + ")"
+
+
 def filter_(condition: str) -> str:
     return "" if condition == "true" else f"FILTER({condition}) "
 
@@ -98,13 +121,20 @@ def _key(term: Term) -> str:
 class Compiler:
     """Reads the shapes graph and emits one :class:`Check` per constraint."""
 
-    def __init__(self, shapes: ShapesGraph, subclasses: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self,
+        shapes: ShapesGraph,
+        subclasses: Mapping[str, Sequence[str]] | None = None,
+        reach: Callable[[str], list[Term]] | None = None,
+    ) -> None:
         self.shapes = shapes
         self.store = shapes.store
         self.subclasses = subclasses
+        self.reach = reach  # asks the data which nodes a path query finds, while compiling
+        self.compiled_from: set[str] = set()  # predicates whose triples were read to compile (reach)
         self.fresh = 0
 
-    def instance_of(self, var: str, cls: Term, type_var: str = "") -> str:
+    def instance_of(self, var: str, cls: Term, type_var: str = "", listed: bool = False) -> str:
         """A pattern: the node in ``var`` is an instance of ``cls`` or of one of its subclasses.
 
         With the data's class hierarchy known before compiling, the ``rdf:type/rdfs:subClassOf*``
@@ -116,8 +146,15 @@ class Compiler:
         if not type_var:
             self.fresh += 1
             type_var = f"?type{self.fresh}"
-        listed = " ".join(f"<{c}>" for c in self.subclasses.get(cls.value, [cls.value]))
-        return f"{var} <{RDF}type> {type_var} VALUES {type_var} {{ {listed} }}"
+        classes = [f"<{c}>" for c in self.subclasses.get(cls.value, [cls.value])]
+        if listed:  # inside an EXISTS in an expression: Virtuoso 7 rejects VALUES there under COALESCE and ||
+            return f"{var} <{RDF}type> {type_var} FILTER({type_var} IN ({', '.join(classes)}))"
+        return f"{var} <{RDF}type> {type_var} VALUES {type_var} {{ {' '.join(classes)} }}"
+
+    def var(self, name: str) -> str:
+        """A variable name no other part of the query uses (stable from run to run)."""
+        self.fresh += 1
+        return f"?{name}{self.fresh}"
 
     # --- reading the shapes graph ------------------------------------------------
 
@@ -193,6 +230,23 @@ class Compiler:
 
     def conforms(self, shape: Term, var: str) -> str:
         """A SPARQL boolean expression: does the node in ``var`` conform to ``shape``?"""
+        return " && ".join(self.conditions(shape, var)) or "true"
+
+    def conforms_to_none(self, shapes: list[Term], var: str) -> str:
+        """The node in ``var`` conforms to none of ``shapes``, with the negation pushed down to each test.
+
+        ``!(NOT EXISTS {..} && EXISTS {..})`` is the same as ``EXISTS {..} || NOT EXISTS {..}``, but
+        Virtuoso 7 overflows its cost model on the first form; every store plans the second.
+        """
+        return " && ".join(f"({' || '.join(_negate(c) for c in self.conditions(s, var)) or 'false'})" for s in shapes)
+
+    def conditions(self, shape: Term, var: str) -> list[str]:
+        """The tests a node in ``var`` must all pass to conform to ``shape``.
+
+        It never raises an error: each test that can (a cast, lang() of an IRI) is wrapped in COALESCE
+        where it stands, so callers can negate the whole without wrapping EXISTS in COALESCE, which
+        Virtuoso 7 rejects.
+        """
         conditions: list[str] = []
         handled = {
             f"{RDF}type",
@@ -215,29 +269,40 @@ class Compiler:
         if path_node is not None:  # a property shape applied to the value
             path = self.path(path_node)
             for value in self.objects(shape, f"{SH}hasValue"):
-                conditions.append(f"EXISTS {{ {var} {path} {_iri(value)} }}")
+                if self.reach is not None and not isinstance(path_node, ox.NamedNode):
+                    # The nodes with ``value`` at the end of a complex path (a hierarchy: skos:broader*),
+                    # listed once at compile time, as the class hierarchy is: Virtuoso 7 answers a
+                    # transitive path inside EXISTS wrongly, and no store needs to walk it per node.
+                    reaching = self.reach(f"SELECT DISTINCT ?node WHERE {{ ?node {path} {_iri(value)} }}")
+                    self.compiled_from |= set(re.findall(r"<([^>]+)>", path))
+                    conditions.append("(" + (" || ".join(f"{var} = {_iri(n)}" for n in reaching) or "false") + ")")
+                else:
+                    conditions.append(f"EXISTS {{ {var} {path} {_iri(value)} }}")
             members = self.objects(shape, f"{SH}in")
             if members:
-                listed = ", ".join(_iri(m) for m in self.items(members[0]))
+                other = self.var("other")
                 conditions.append(
-                    f"NOT EXISTS {{ {var} {path} ?o_{id(shape)} FILTER(?o_{id(shape)} NOT IN ({listed})) }}"
+                    f"NOT EXISTS {{ {var} {path} {other} FILTER({_none_of(other, self.items(members[0]))}) }}"
                 )
             for count in self.objects(shape, f"{SH}minCount"):
                 if int(count.value) > 0:
-                    conditions.append(f"EXISTS {{ {var} {path} ?m_{id(shape)} }}")
-            return " && ".join(conditions) or "true"
+                    conditions.append(f"EXISTS {{ {var} {path} {self.var('some')} }}")
+            return conditions
         for cls in self.objects(shape, f"{SH}class"):
-            conditions.append(f"EXISTS {{ {self.instance_of(var, cls)} }}")
+            conditions.append(f"EXISTS {{ {self.instance_of(var, cls, listed=True)} }}")
         for languages in self.objects(shape, f"{SH}languageIn"):
             tags = [t.value for t in self.items(languages)]
-            conditions.append("(" + " || ".join(f'langMatches(lang({var}), "{t}")' for t in tags) + ")")
+            matches = " || ".join(f'langMatches(lang({var}), "{t}")' for t in tags)
+            conditions.append(f"COALESCE({matches}, false)")
         for datatype in self.objects(shape, f"{SH}datatype"):
-            conditions.append(_datatype_ok(var, datatype))
+            conditions.append(f"COALESCE({_datatype_ok(var, datatype)}, false)")
         for prop in self.objects(shape, f"{SH}property"):
-            conditions.append(f"({self.conforms(prop, var)})")
+            conditions.extend(
+                self.conditions(prop, var)
+            )  # a conjunction of conjunctions: flat, so negation reaches each test
         for alternatives in self.objects(shape, f"{SH}or"):
             conditions.append("(" + " || ".join(f"({self.conforms(s, var)})" for s in self.items(alternatives)) + ")")
-        return " && ".join(conditions) or "true"
+        return conditions
 
     # --- constraints ---------------------------------------------------------------
 
@@ -314,14 +379,13 @@ class Compiler:
                 if quad.predicate.value.startswith(SH) and name in self.SUPPORTED and name not in ("or", "sparql"):
                     raise Unsupported(f"sh:{name} on a node shape")
             for alternatives in self.objects(shape, f"{SH}or"):
-                expression = " || ".join(f"({self.conforms(s, '?this')})" for s in self.items(alternatives))
+                expression = self.conforms_to_none(self.items(alternatives), "?this")
                 checks.append(
                     Check(
                         rule_id,
                         key,
                         severity,
-                        f"SELECT DISTINCT ?this ?value WHERE {{ {target} "
-                        f"FILTER(!COALESCE({expression}, false)) BIND(?this AS ?value) }}",
+                        f"SELECT DISTINCT ?this ?value WHERE {{ {target} FILTER({expression}) BIND(?this AS ?value) }}",
                         None,
                         "value",
                     )
@@ -377,27 +441,25 @@ class Compiler:
                 False,
             )
         for cls in self.objects(shape, f"{SH}class"):
-            bad_value(f"NOT EXISTS {{ {self.instance_of('?value', cls)} }}")
+            bad_value(f"NOT EXISTS {{ {self.instance_of('?value', cls, listed=True)} }}")
         for value in self.objects(shape, f"{SH}hasValue"):
             missing(f"?this {path} {_iri(value)}")
         for members in self.objects(shape, f"{SH}in"):
-            listed = ", ".join(_iri(m) for m in self.items(members))
-            bad_value(f"?value NOT IN ({listed})")
+            bad_value(_none_of("?value", self.items(members)))
         # An error in a conformance expression (an ill-formed literal) means "does not conform".
         for datatype in self.objects(shape, f"{SH}datatype"):
             bad_value(f"!COALESCE({_datatype_ok('?value', datatype)}, false)")
         for node in self.objects(shape, f"{SH}node"):
-            bad_value(f"!COALESCE({self.conforms(node, '?value')}, false)")
+            bad_value(self.conforms_to_none([node], "?value"))
         for alternatives in self.objects(shape, f"{SH}or"):
-            expression = " || ".join(f"({self.conforms(s, '?value')})" for s in self.items(alternatives))
-            bad_value(f"!COALESCE({expression}, false)")
+            bad_value(self.conforms_to_none(self.items(alternatives), "?value"))
         qualified = self.objects(shape, f"{SH}qualifiedValueShape")
         if qualified:
             minimum = self.one(shape, f"{SH}qualifiedMinCount")
             if minimum is None or self.one(shape, f"{SH}qualifiedMaxCount") is not None:
                 raise Unsupported("qualifiedMaxCount")
             if int(minimum.value) > 0:
-                too_few(int(minimum.value), f"COALESCE({self.conforms(qualified[0], '?value')}, false)")
+                too_few(int(minimum.value), self.conforms(qualified[0], "?value"))
         if self.objects(shape, f"{SH}languageIn"):
             raise Unsupported("sh:languageIn on a property shape")
         return checks
@@ -480,6 +542,14 @@ class StoreSource:
         return rows
 
 
+def _reach(source: SparqlSource) -> Callable[[str], list[Term]]:
+    def reach(query: str) -> list[Term]:
+        found = {row["node"] for row in source.select(query) if isinstance(row.get("node"), ox.NamedNode)}
+        return sorted(found, key=lambda t: t.value)
+
+    return reach
+
+
 def subclass_closure(source: SparqlSource) -> dict[str, list[str]]:
     """Every class of the data with itself and all its subclasses, from one query for the direct links."""
     below: dict[str, set[str]] = {}
@@ -519,8 +589,10 @@ class SparqlEngine:
 
     def run_on(self, source: SparqlSource, shapes: ShapesGraph) -> tuple[list[Finding], list[str]]:
         """Findings of every compiled rule, and the ids of the rules the compiler left out."""
-        checks, unsupported = Compiler(shapes, subclass_closure(source)).compile()
-        planned = plan(checks)
+        checks, unsupported = Compiler(shapes, subclass_closure(source), _reach(source)).compile()
+        # One pass per target binds each test's result (BIND(NOT EXISTS ...)); Virtuoso 7 answers those
+        # bindings wrongly, so a remote endpoint gets one plain query per check.
+        planned = plan(checks) if isinstance(source, StoreSource) else checks
         return [f for batch in self.execute(source, shapes, planned) for f in batch], unsupported
 
     def execute(self, source: SparqlSource, shapes: ShapesGraph, checks: Sequence[Check]) -> list[list[Finding]]:
@@ -568,7 +640,8 @@ def _execute(source: SparqlSource, shapes: ShapesGraph, check: Check) -> list[Fi
 
 
 def _true(term: Term | None) -> bool:
-    return isinstance(term, ox.Literal) and term.value == "true"
+    """A boolean answer; some endpoints (Virtuoso) answer an EXISTS as 1 or 0."""
+    return isinstance(term, ox.Literal) and term.value in ("true", "1")
 
 
 def _findings(shapes: ShapesGraph, check: Check, rows: list[dict[str, Term]]) -> list[Finding]:
