@@ -68,7 +68,7 @@ for finding in result.findings:
 print(json.dumps({
     "load": loaded - start, "validate": done - loaded, "seconds": done - start, "triples": result.triples,
     "violations": counts, "identities": sorted("|".join(x.identity) for x in result.findings),
-    "peak_mb": max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024,
+    "peak_mb": max(resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024,
 }))
 """
 
