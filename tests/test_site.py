@@ -258,3 +258,20 @@ def test_diagrams_are_also_written_as_files(site: Path) -> None:
     assert (site / "en" / "aplikasi" / "sidalih.svg").is_file()
     svg = (site / "en" / "aplikasi" / "sidalih.svg").read_text(encoding="utf-8")
     assert 'xlink:href="../infrastruktur/pusat_data_kpu.html"' in svg
+
+
+def test_diagrams_rendered_in_batches_equal_diagrams_rendered_one_by_one(
+    folders: DataFolders, shapes: ShapesGraph
+) -> None:
+    """One dot process for many graphs (national scale) must give what one process per graph gives."""
+    from arsitek.site import diagrams
+    from arsitek.site.gather import gather
+
+    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    site_data = gather(model, build_view(model), validate_model(model, shapes), folders.ontology)
+    graphs = [
+        diagrams.context(site_data, page, "en") for page in sorted(site_data.pages.values(), key=lambda p: p.path)
+    ]
+    assert len(graphs) > 100
+    one_by_one = [diagrams.render(graph, "konteks") for graph in graphs]
+    assert diagrams.render_many(graphs, "konteks", batch=37) == one_by_one

@@ -73,13 +73,23 @@ def build_site(
             context = {**common, "path": path, "up": "../" * depth, "root": "../" * (depth + 1), **values}
             artifacts.append((f"{lang}/{path}", env.get_template(template).render(**context)))
 
-        for element in sorted(site.pages.values(), key=lambda p: p.path):
-            extra: dict[str, Any] = {"diagram": diagrams.render(diagrams.context(site, element, lang), "konteks")}
+        elements = sorted(site.pages.values(), key=lambda p: p.path)
+        contexts = diagrams.render_many([diagrams.context(site, e, lang) for e in elements], "konteks")
+        with_lineage = [e for e in elements if e.kind == "data" and e.iri in view.entities]
+        lineages = dict(
+            zip(
+                [e.iri for e in with_lineage],
+                diagrams.render_many([diagrams.lineage(site, e.iri, lang) for e in with_lineage], "alur"),
+                strict=True,
+            )
+        )
+        for element, context_svg in zip(elements, contexts, strict=True):
+            extra: dict[str, Any] = {"diagram": context_svg}
             if element.kind in ("aplikasi", "data", "infrastruktur"):
                 extra["impact"] = impact_of(graph, element.iri)
-            if element.kind == "data" and element.iri in view.entities:
+            if element.iri in lineages:
                 extra["entity"] = view.entities[element.iri]
-                extra["lineage"] = diagrams.render(diagrams.lineage(site, element.iri, lang), "alur")
+                extra["lineage"] = lineages[element.iri]
             page(element.path, "element.html.j2", element=element, **extra)
             artifacts.append((f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(extra["diagram"])))
             if progress:
