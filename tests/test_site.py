@@ -275,3 +275,20 @@ def test_diagrams_rendered_in_batches_equal_diagrams_rendered_one_by_one(
     assert len(graphs) > 100
     one_by_one = [diagrams.render(graph, "konteks") for graph in graphs]
     assert diagrams.render_many(graphs, "konteks", batch=37) == one_by_one
+
+
+def test_a_site_wide_diagram_too_large_to_read_is_replaced_by_a_note(
+    folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At national scale the landscape would hold thousands of boxes: the page says so instead of drawing it."""
+    from arsitek.site import diagrams
+
+    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    view = build_view(model)
+    monkeypatch.setattr(diagrams, "MAX_NODES", 5)
+    artifacts = dict(build_site(model, view, validate_model(model, shapes), folders.ontology))
+    landscape = str(artifacts["en/lanskap.html"])
+    assert "<svg" not in landscape
+    assert re.search(r"This diagram would hold \d+ elements, too many to read in one picture \(limit 5\)", landscape)
+    assert "en/lanskap.svg" not in artifacts
+    assert "<svg" in str(artifacts["en/aplikasi/sidalih.html"])  # element context diagrams stay

@@ -107,9 +107,22 @@ def build_site(
         }
         for name, (title, template) in SPECIAL.items():
             legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
-            svg = diagrams.render(makers[name]())
-            page(name, template, title=ui[title], svg=svg, legend=legend, svg_file=name.replace(".html", ".svg"))
-            artifacts.append((f"{lang}/{name.removesuffix('.html')}.svg", _standalone(svg)))
+            drawing = makers[name]()
+            nodes = diagrams.node_count(drawing)
+            svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
+            svg_file = name.replace(".html", ".svg")
+            page(
+                name,
+                template,
+                title=ui[title],
+                svg=svg,
+                legend=legend,
+                svg_file=svg_file,
+                nodes=nodes,
+                limit=diagrams.MAX_NODES,
+            )
+            if svg is not None:
+                artifacts.append((f"{lang}/{svg_file}", _standalone(svg)))
         page("index.html", "home.html.j2", counts=_counts(site), questions=True)
         page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
         rows = dictionary.rows(view, lang, notation)

@@ -45,6 +45,15 @@ PATTERN_STYLE = {
     "file-exchange": ("#6b6f76", "solid"),
 }
 FONT = "Helvetica"
+#: Above this many elements a site-wide diagram is not drawn: dot takes minutes on thousands of nodes,
+#: and no reader follows ten thousand boxes. The lists by kind and the per-element diagrams remain.
+MAX_NODES = 600
+_NODE_LINE = re.compile(r"^\s*n[0-9a-f]{16} \[", re.MULTILINE)
+
+
+def node_count(graph: graphviz.Digraph) -> int:
+    """How many elements (nodes made by :func:`nid`) a diagram holds."""
+    return len(_NODE_LINE.findall(graph.source))
 
 
 def _graph(name: str, direction: str = "LR") -> graphviz.Digraph:

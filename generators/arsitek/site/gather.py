@@ -71,15 +71,20 @@ class Site:
     result: ValidationResult
     view: ArchitectureView
     model: LoadedModel
+    _kinds: dict[str, list[Page]] = field(default_factory=dict, repr=False, compare=False)
 
     def href(self, iri: str) -> str | None:
         page = self.pages.get(iri)
         return page.path if page else None
 
     def by_kind(self, kind: str) -> list[Page]:
-        return sorted(
-            (p for p in self.pages.values() if p.kind == kind), key=lambda p: (text(p.label, "id").lower(), p.iri)
-        )
+        """The pages of one kind, sorted; grouped once, since every page's navigation asks for every kind."""
+        if not self._kinds:
+            for page in self.pages.values():
+                self._kinds.setdefault(page.kind, []).append(page)
+            for members in self._kinds.values():
+                members.sort(key=lambda p: (text(p.label, "id").lower(), p.iri))
+        return list(self._kinds.get(kind, []))
 
 
 def _property_order(ontology: Path) -> list[str]:

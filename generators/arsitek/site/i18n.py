@@ -45,6 +45,10 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Status validasi",
         "generated": "Dibangun oleh arsitek dari model arsitektur",
         "download": "Unduh",
+        "too_large": (
+            "Diagram ini akan memuat {n} elemen, terlalu banyak untuk dibaca dalam satu gambar (batas {limit}). "
+            "Gunakan daftar per jenis dan diagram konteks di halaman tiap elemen."
+        ),
         "landscape": "Lanskap berlapis",
         "integration_map": "Peta integrasi",
         "organisation": "Struktur organisasi",
@@ -119,6 +123,10 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Validation status",
         "generated": "Built by arsitek from the architecture model",
         "download": "Download",
+        "too_large": (
+            "This diagram would hold {n} elements, too many to read in one picture (limit {limit}). "
+            "Use the lists by kind and the context diagram on each element's page."
+        ),
         "landscape": "Layered landscape",
         "integration_map": "Integration map",
         "organisation": "Organisation",
