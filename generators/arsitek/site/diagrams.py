@@ -267,7 +267,7 @@ def lineage(site: Site, entity: str, lang: str) -> graphviz.Digraph:
             label="sumber otoritatif" if lang == "id" else "authoritative source",
             style="dashed",
         )
-    for flow in sorted(f.iri for f in site.view.integrations.values() if entity in f.data):
+    for flow in site.flows_carrying(entity):
         integration = site.view.integrations[flow]
         for end in (integration.source, integration.target):
             if end in site.pages:

@@ -72,6 +72,16 @@ class Site:
     view: ArchitectureView
     model: LoadedModel
     _kinds: dict[str, list[Page]] = field(default_factory=dict, repr=False, compare=False)
+    _carried_by: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def flows_carrying(self, entity: str) -> list[str]:
+        """The integration flows that carry a data entity, sorted; indexed once for all entities."""
+        if self._carried_by is None:
+            self._carried_by = {}
+            for flow in sorted(self.view.integrations):
+                for carried in self.view.integrations[flow].data:
+                    self._carried_by.setdefault(carried, []).append(flow)
+        return list(self._carried_by.get(entity, []))
 
     def href(self, iri: str) -> str | None:
         page = self.pages.get(iri)
