@@ -292,3 +292,16 @@ def test_a_site_wide_diagram_too_large_to_read_is_replaced_by_a_note(
     assert re.search(r"This diagram would hold \d+ elements, too many to read in one picture \(limit 5\)", landscape)
     assert "en/lanskap.svg" not in artifacts
     assert "<svg" in str(artifacts["en/aplikasi/sidalih.html"])  # element context diagrams stay
+
+
+def test_a_matrix_too_large_to_read_is_replaced_by_a_note(
+    folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import arsitek.site as site_module
+
+    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    monkeypatch.setattr(site_module, "MAX_MATRIX_CELLS", 10)
+    artifacts = dict(build_site(model, build_view(model), validate_model(model, shapes), folders.ontology))
+    matrices = str(artifacts["en/matriks.html"])
+    assert len(re.findall(r"This matrix would hold [\d,]+ × [\d,]+ cells, over the limit of 10;", matrices)) == 3
+    assert 'class="matrix"' not in matrices

@@ -27,6 +27,8 @@ from arsitek.view import ArchitectureView, local_name, text
 from arsitek.vocab import PEMILU, SKOS
 
 LANGS = ("id", "en")
+#: Above this many cells a matrix is replaced by a note: the per-element pages carry the same facts.
+MAX_MATRIX_CELLS = 250_000
 STATIC = TEMPLATES / "site" / "static"
 
 # Site-level pages: file name -> (UI key of the title, template)
@@ -188,23 +190,28 @@ def _matrices(site: Site, lang: str) -> dict[str, Any]:
     for policy in view.policies.values():  # rights granted through an application (notations C/R/U/D)
         if policy.application:
             crud[(policy.data, policy.application)].update(r for r in policy.rights if r in "CRUD")
-    used_apps = [a for a in apps if any((e.iri, a.iri) in crud for e in entities)]
+    in_crud = {app for _, app in crud}
+    used_apps = [a for a in apps if a.iri in in_crud]
     processes = site.by_kind("proses")
     supported = {(p.iri, a) for p in view.processes.values() for a in p.supported_by}
-    process_apps = [a for a in apps if any(app == a.iri for _, app in supported)]
+    supporting = {app for _, app in supported}
+    process_apps = [a for a in apps if a.iri in supporting]
+    realised: dict[str, list[Page]] = defaultdict(list)
+    for page in site.pages.values():
+        for reference in {v.iri for v in page.references if v.iri}:
+            realised[reference].append(page)
     coverage = []
     for iri, (label, code) in sorted(site.concepts.items(), key=lambda c: (c[1][1] or "~", c[0])):
         if "/ref/" not in iri:
             continue
-        realisers = sorted(
-            (p for p in site.pages.values() if any(v.iri == iri for v in p.references)),
-            key=lambda p: text(p.label, lang),
-        )
+        realisers = sorted(realised.get(iri, []), key=lambda p: text(p.label, lang))
         coverage.append({"code": code or local_name(iri), "label": label, "pages": realisers})
     ends = (
         sorted({f.source for f in view.integrations.values()}),
         sorted({f.target for f in view.integrations.values()}),
     )
+    providers = [e for e in ends[0] if e in site.pages]
+    consumers = [e for e in ends[1] if e in site.pages]
     cells: dict[tuple[str, str], list[str]] = defaultdict(list)
     for flow in sorted(view.integrations.values(), key=lambda f: f.iri):
         cells[(flow.source, flow.target)].append(flow.iri)
@@ -216,10 +223,17 @@ def _matrices(site: Site, lang: str) -> dict[str, Any]:
         "processes": processes,
         "supported": supported,
         "coverage": coverage,
-        "providers": [e for e in ends[0] if e in site.pages],
-        "consumers": [e for e in ends[1] if e in site.pages],
+        "providers": providers,
+        "consumers": consumers,
         "cells": cells,
         "styles": diagrams.PATTERN_STYLE,
+        # A matrix of a national landscape (10,000 × 10,000 cells) is neither renderable nor readable.
+        "too_large": {
+            "crud": (len(entities), len(used_apps)),
+            "proses": (len(processes), len(process_apps)),
+            "integrasi": (len(providers), len(consumers)),
+        },
+        "limit": MAX_MATRIX_CELLS,
     }
 
 

@@ -45,6 +45,10 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Status validasi",
         "generated": "Dibangun oleh arsitek dari model arsitektur",
         "download": "Unduh",
+        "matrix_too_large": (
+            "Matriks ini akan memuat {rows:,} × {cols:,} sel, melebihi batas {limit:,}; "
+            "relasi yang sama ada di halaman tiap elemen."
+        ),
         "too_large": (
             "Diagram ini akan memuat {n} elemen, terlalu banyak untuk dibaca dalam satu gambar (batas {limit}). "
             "Gunakan daftar per jenis dan diagram konteks di halaman tiap elemen."
@@ -123,6 +127,10 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Validation status",
         "generated": "Built by arsitek from the architecture model",
         "download": "Download",
+        "matrix_too_large": (
+            "This matrix would hold {rows:,} × {cols:,} cells, over the limit of {limit:,}; "
+            "the same relationships are on each element's page."
+        ),
         "too_large": (
             "This diagram would hold {n} elements, too many to read in one picture (limit {limit}). "
             "Use the lists by kind and the context diagram on each element's page."
