@@ -6,6 +6,7 @@ found, 1 something was, 2 the command could not run (bad input, bad usage).
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable
@@ -339,7 +340,7 @@ def build(
 
     from arsitek.generators import contracts
     from arsitek.output import write_tree
-    from arsitek.site import build_site
+    from arsitek.site import iter_site
     from arsitek.validate.report import RENDERERS
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
@@ -355,11 +356,11 @@ def build(
     artifacts += [(f"contracts/{path}", content) for path, content in contract_artifacts]
     console = _console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
-        site = build_site(
+        pages = iter_site(
             model, view, result, data_folders(ontology_dir).ontology, contract_artifacts, progress=progress
         )
-    artifacts += [(f"site/{path}", content) for path, content in site]
-    written = write_tree(out_dir, artifacts)
+        # The site is written as it is rendered: a national model's pages never all sit in memory.
+        written = write_tree(out_dir, itertools.chain(artifacts, ((f"site/{p}", c) for p, c in pages)))
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,24 @@ def build_site(
     templates: Path | None = None,
     progress: Any = None,
 ) -> list[Artifact]:
+    """Every artifact of the site, sorted (for tests and small models; the CLI streams :func:`iter_site`)."""
+    return sorted(iter_site(model, view, result, ontology, contracts, templates, progress), key=lambda a: a[0])
+
+
+#: Element pages are rendered this many at a time, so diagrams and pages of a national model never all sit in memory.
+CHUNK = 1000
+
+
+def iter_site(
+    model: LoadedModel,
+    view: ArchitectureView,
+    result: ValidationResult,
+    ontology: Path,
+    contracts: list[Artifact] | None = None,
+    templates: Path | None = None,
+    progress: Any = None,
+) -> Iterator[Artifact]:
+    """The site's artifacts one by one, written as they come: memory holds one chunk of pages, not the site."""
     site = gather(model, view, result, ontology)
     env = environment("site", templates)
     env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
@@ -62,7 +81,6 @@ def build_site(
         )
     }
     notation = {iri: code for iri, (_, code) in site.concepts.items() if code}
-    artifacts: list[Artifact] = []
     total = len(site.pages) * 2
     task = progress.add_task("site", total=total) if progress else None
 
@@ -70,36 +88,35 @@ def build_site(
         ui = UI[lang]
         common = {"lang": lang, "ui": ui, "site": site, "model_version": view.version}
 
-        def page(path: str, template: str, common: dict[str, Any] = common, lang: str = lang, **values: Any) -> None:
+        def page(
+            path: str, template: str, common: dict[str, Any] = common, lang: str = lang, **values: Any
+        ) -> Artifact:
             depth = path.count("/")
             context = {**common, "path": path, "up": "../" * depth, "root": "../" * (depth + 1), **values}
-            artifacts.append((f"{lang}/{path}", env.get_template(template).render(**context)))
+            return (f"{lang}/{path}", env.get_template(template).render(**context))
 
         elements = sorted(site.pages.values(), key=lambda p: p.path)
-        contexts = diagrams.render_many([diagrams.context(site, e, lang) for e in elements], "konteks")
-        with_lineage = [e for e in elements if e.kind == "data" and e.iri in view.entities]
-        lineages = dict(
-            zip(
-                [e.iri for e in with_lineage],
-                diagrams.render_many([diagrams.lineage(site, e.iri, lang) for e in with_lineage], "alur"),
-                strict=True,
-            )
-        )
-        for element, context_svg in zip(elements, contexts, strict=True):
-            extra: dict[str, Any] = {"diagram": context_svg}
-            if element.kind in ("aplikasi", "data", "infrastruktur"):
-                extra["impact"] = impact_of(graph, element.iri)
-            if element.iri in lineages:
-                extra["entity"] = view.entities[element.iri]
-                extra["lineage"] = lineages[element.iri]
-            page(element.path, "element.html.j2", element=element, **extra)
-            artifacts.append((f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(extra["diagram"])))
-            if progress:
-                progress.advance(task)
+        for start in range(0, len(elements), CHUNK):
+            chunk = elements[start : start + CHUNK]
+            contexts = diagrams.render_many([diagrams.context(site, e, lang) for e in chunk], "konteks")
+            with_lineage = [e for e in chunk if e.kind == "data" and e.iri in view.entities]
+            drawn = diagrams.render_many([diagrams.lineage(site, e.iri, lang) for e in with_lineage], "alur")
+            lineages = dict(zip([e.iri for e in with_lineage], drawn, strict=True))
+            for element, context_svg in zip(chunk, contexts, strict=True):
+                extra: dict[str, Any] = {"diagram": context_svg}
+                if element.kind in ("aplikasi", "data", "infrastruktur"):
+                    extra["impact"] = impact_of(graph, element.iri)
+                if element.iri in lineages:
+                    extra["entity"] = view.entities[element.iri]
+                    extra["lineage"] = lineages[element.iri]
+                yield page(element.path, "element.html.j2", element=element, **extra)
+                yield (f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(extra["diagram"]))
+                if progress:
+                    progress.advance(task)
         for kind in KINDS:
             members = site.by_kind(kind)
             if members:
-                page(f"{kind}/index.html", "list.html.j2", kind=KINDS[kind], members=members)
+                yield page(f"{kind}/index.html", "list.html.j2", kind=KINDS[kind], members=members)
         makers = {
             "lanskap.html": lambda lang=lang: diagrams.landscape(site, lang),
             "peta-integrasi.html": lambda lang=lang: diagrams.integration_map(site, lang),
@@ -113,7 +130,7 @@ def build_site(
             nodes = diagrams.node_count(drawing)
             svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
             svg_file = name.replace(".html", ".svg")
-            page(
+            yield page(
                 name,
                 template,
                 title=ui[title],
@@ -124,25 +141,25 @@ def build_site(
                 limit=diagrams.MAX_NODES,
             )
             if svg is not None:
-                artifacts.append((f"{lang}/{svg_file}", _standalone(svg)))
-        page("index.html", "home.html.j2", counts=_counts(site), questions=True)
-        page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
+                yield (f"{lang}/{svg_file}", _standalone(svg))
+        yield page("index.html", "home.html.j2", counts=_counts(site), questions=True)
+        yield page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
         rows = dictionary.rows(view, lang, notation)
-        page("kamus-data.html", "dictionary.html.j2", rows=rows)
-        artifacts.append((f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang)))
-        artifacts.append((f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang)))
-        page("katalog-integrasi.html", "catalogue.html.j2", flows=_catalogue(site, contracts or []))
-        page("aturan.html", "rules.html.j2", rules=_rules(site))
-        page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
-        page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
-        page("cari.html", "search.html.j2")
-        artifacts.append((f"{lang}/search-index.js", _search_index(site, lang)))
+        yield page("kamus-data.html", "dictionary.html.j2", rows=rows)
+        yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))
+        yield (f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang))
+        yield page("katalog-integrasi.html", "catalogue.html.j2", flows=_catalogue(site, contracts or []))
+        yield page("aturan.html", "rules.html.j2", rules=_rules(site))
+        yield page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
+        yield page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
+        yield page("cari.html", "search.html.j2")
+        yield (f"{lang}/search-index.js", _search_index(site, lang))
 
-    artifacts.append(("index.html", env.get_template("redirect.html.j2").render(lang="id")))
-    for path in sorted(STATIC.iterdir()):
-        artifacts.append((f"static/{path.name}", path.read_bytes()))
-    artifacts += [(f"contracts/{path}", content) for path, content in (contracts or [])]
-    return sorted(artifacts, key=lambda a: a[0])
+    yield ("index.html", env.get_template("redirect.html.j2").render(lang="id"))
+    for asset in sorted(STATIC.iterdir()):
+        yield (f"static/{asset.name}", asset.read_bytes())
+    for name, content in contracts or []:
+        yield (f"contracts/{name}", content)
 
 
 def _standalone(svg: str) -> str:
