@@ -71,7 +71,7 @@ class Site:
     result: ValidationResult
     view: ArchitectureView
     model: LoadedModel
-    _kinds: dict[str, list[Page]] = field(default_factory=dict, repr=False, compare=False)
+    _kinds: dict[str, tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
     _carried_by: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def flows_carrying(self, entity: str) -> list[str]:
@@ -87,14 +87,18 @@ class Site:
         page = self.pages.get(iri)
         return page.path if page else None
 
-    def by_kind(self, kind: str) -> list[Page]:
+    def by_kind(self, kind: str) -> tuple[Page, ...]:
         """The pages of one kind, sorted; grouped once, since every page's navigation asks for every kind."""
         if not self._kinds:
+            grouped: dict[str, list[Page]] = {}
             for page in self.pages.values():
-                self._kinds.setdefault(page.kind, []).append(page)
-            for members in self._kinds.values():
-                members.sort(key=lambda p: (text(p.label, "id").lower(), p.iri))
-        return list(self._kinds.get(kind, []))
+                grouped.setdefault(page.kind, []).append(page)
+            for name, members in grouped.items():
+                self._kinds[name] = tuple(sorted(members, key=lambda p: (text(p.label, "id").lower(), p.iri)))
+        return self._kinds.get(kind, ())
+
+    def count(self, kind: str) -> int:
+        return len(self.by_kind(kind))
 
 
 def _property_order(ontology: Path) -> list[str]:
