@@ -65,9 +65,9 @@ def watch(
                 continue
             if not update.changed_files:
                 continue
+            last = update  # before printing: an interrupt during the report must still exit by this result
             _announce(console, words, update, time.perf_counter() - start)
             print_text(console, update.result, lang, fail_on)
-            last = update
     except KeyboardInterrupt:
         pass
     return 1 if last.result.fails(fail_on) else 0
