@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from arsitek.errors import OutputError
+from arsitek.errors import ArsitekError, OutputError
 from arsitek.output import safe_relative, write_tree
 from tests.conftest import FIXTURES
 from tests.test_cli import arsitek
@@ -83,3 +83,29 @@ def test_write_tree_keeps_old_output_when_an_artifact_fails(tmp_path: Path) -> N
     assert snapshot(out) == {"index.html": b"old"}
     assert not (tmp_path / "evil.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_two_processes_write_one_tree(tmp_path: Path) -> None:
+    """The build renders the English pages in a second process; the tree is swapped in only when both are done."""
+    target = tmp_path / "out"
+    written = write_tree(target, [("id/a.html", "a")], beside=lambda: [("en/a.html", "b"), ("en/b.svg", b"c")])
+    assert written == 3
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "en/a.html",
+        "en/b.svg",
+        "id/a.html",
+    ]
+
+
+@pytest.mark.parametrize(
+    "theirs",
+    [[("../escape.html", "x")], [("id/a.html", "same path twice")]],
+    ids=["path leaving the folder", "path written by both"],
+)
+def test_a_failure_in_the_second_process_keeps_the_old_tree(tmp_path: Path, theirs: list[tuple[str, str]]) -> None:
+    target = tmp_path / "out"
+    write_tree(target, [("old.html", "old")])
+    with pytest.raises(ArsitekError, match="second process failed"):
+        write_tree(target, [("id/a.html", "a")], beside=lambda: __import__("time").sleep(0.3) or theirs)
+    assert [p.name for p in target.iterdir()] == ["old.html"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]

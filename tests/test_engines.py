@@ -80,5 +80,5 @@ def test_a_failing_child_is_reported_not_swallowed() -> None:
 
     parent = os.getpid()
     assert parallel.forked(list(range(6)), lambda i: i * 10) == [0, 10, 20, 30, 40, 50]
-    with pytest.raises(ArsitekError, match="second validation process failed: ValueError: boom"):
+    with pytest.raises(ArsitekError, match="second process failed: ValueError: boom"):
         parallel.forked(list(range(100)), work)

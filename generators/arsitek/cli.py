@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -356,11 +356,19 @@ def build(
     artifacts += [(f"contracts/{path}", content) for path, content in contract_artifacts]
     console = _console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
-        pages = iter_site(
-            model, view, result, data_folders(ontology_dir).ontology, contract_artifacts, progress=progress
+        ontology = data_folders(ontology_dir).ontology
+
+        def site_part(lang: str, shared: bool, shown: Any) -> Iterator[tuple[str, str | bytes]]:
+            part = iter_site(model, view, result, ontology, contract_artifacts, None, shown, (lang,), shared)
+            return ((f"site/{p}", c) for p, c in part)
+
+        # The site is written as it is rendered, so a national model's pages never all sit in memory,
+        # and the English pages are rendered by a second process while this one renders the Indonesian.
+        written = write_tree(
+            out_dir,
+            itertools.chain(artifacts, site_part("id", True, progress)),
+            beside=lambda: site_part("en", False, None),
         )
-        # The site is written as it is rendered: a national model's pages never all sit in memory.
-        written = write_tree(out_dir, itertools.chain(artifacts, ((f"site/{p}", c) for p, c in pages)))
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 
 

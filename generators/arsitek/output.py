@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from arsitek.errors import OutputError
@@ -46,21 +46,25 @@ def write_file(path: Path, content: str | bytes) -> None:
         raise
 
 
-def write_tree(target: Path, artifacts: Iterable[Artifact]) -> int:
-    """Replace ``target`` with a folder holding exactly ``artifacts``; returns how many were written."""
+def write_tree(
+    target: Path, artifacts: Iterable[Artifact], beside: Callable[[], Iterable[Artifact]] | None = None
+) -> int:
+    """Replace ``target`` with a folder holding exactly ``artifacts``; returns how many were written.
+
+    ``beside`` yields more artifacts (with paths of their own) that a second process renders and
+    writes at the same time, on Linux; the folder is swapped in only when both are complete.
+    """
+    from arsitek.validate.parallel import beside as run_beside
+
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    count = 0
     try:
-        for relative, content in artifacts:
-            destination = staging.joinpath(*safe_relative(relative).parts)
-            if not destination.resolve().is_relative_to(staging.resolve()):
-                raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            destination.write_bytes(data)
-            count += 1
+        if beside is None:
+            count = _write_into(staging, artifacts)
+        else:
+            mine, theirs = run_beside(lambda: _write_into(staging, artifacts), lambda: _write_into(staging, beside()))
+            count = mine + theirs
         old = None
         if target.exists():
             old = target.parent / f".{target.name}.old-{os.getpid()}"
@@ -71,4 +75,20 @@ def write_tree(target: Path, artifacts: Iterable[Artifact]) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return count
+
+
+def _write_into(staging: Path, artifacts: Iterable[Artifact]) -> int:
+    count = 0
+    root = staging.resolve()
+    for relative, content in artifacts:
+        destination = staging.joinpath(*safe_relative(relative).parts)
+        if not destination.resolve().is_relative_to(root):
+            raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.exists():
+            raise OutputError(f"two artifacts would both be written to {relative!r}")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        destination.write_bytes(data)
+        count += 1
     return count

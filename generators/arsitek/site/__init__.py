@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,13 @@ def iter_site(
     contracts: list[Artifact] | None = None,
     templates: Path | None = None,
     progress: Any = None,
+    langs: Sequence[str] = LANGS,
+    shared: bool = True,
 ) -> Iterator[Artifact]:
-    """The site's artifacts one by one, written as they come: memory holds one chunk of pages, not the site."""
+    """The site's artifacts one by one, written as they come: memory holds one chunk of pages, not the site.
+
+    ``langs`` and ``shared`` (the files every language uses) let two processes build one site together.
+    """
     site = gather(model, view, result, ontology)
     env = environment("site", templates)
     env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
@@ -81,10 +86,10 @@ def iter_site(
         )
     }
     notation = {iri: code for iri, (_, code) in site.concepts.items() if code}
-    total = len(site.pages) * 2
+    total = len(site.pages) * len(langs)
     task = progress.add_task("site", total=total) if progress else None
 
-    for lang in LANGS:
+    for lang in langs:
         ui = UI[lang]
         common = {"lang": lang, "ui": ui, "site": site, "model_version": view.version}
 
@@ -155,6 +160,8 @@ def iter_site(
         yield page("cari.html", "search.html.j2")
         yield (f"{lang}/search-index.js", _search_index(site, lang))
 
+    if not shared:
+        return
     yield ("index.html", env.get_template("redirect.html.j2").render(lang="id"))
     for asset in sorted(STATIC.iterdir()):
         yield (f"static/{asset.name}", asset.read_bytes())

@@ -87,7 +87,27 @@ def _receive(reader: Connection) -> dict[int, Any]:
     try:
         status, payload = reader.recv()
     except EOFError:
-        raise ArsitekError("the second validation process ended without a result (out of memory?)") from None
+        raise ArsitekError("the second process ended without a result (out of memory?)") from None
     if status != "ok":
-        raise ArsitekError(f"the second validation process failed: {payload}")
+        raise ArsitekError(f"the second process failed: {payload}")
     return dict(payload)
+
+
+def beside(mine: Callable[[], R], theirs: Callable[[], R]) -> tuple[R, R]:
+    """``mine()`` here and ``theirs()`` in a forked child at the same time; both results (small, pickled back).
+
+    Without fork (macOS, Windows) the two run one after the other.
+    """
+    if not can_fork():
+        return mine(), theirs()
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(lambda: {0: theirs()}, writer), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        first = mine()
+        second = _receive(reader)[0]
+    finally:
+        child.join()
+    return first, second
