@@ -305,3 +305,30 @@ def test_a_matrix_too_large_to_read_is_replaced_by_a_note(
     matrices = str(artifacts["en/matriks.html"])
     assert len(re.findall(r"This matrix would hold [\d,]+ × [\d,]+ cells, over the limit of 10;", matrices)) == 3
     assert 'class="matrix"' not in matrices
+
+
+def test_long_lists_are_paged_and_every_member_is_on_exactly_one_page(
+    folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national list (30,000 applications) is split into pages a browser opens at once."""
+    import arsitek.site as site_module
+
+    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    monkeypatch.setattr(site_module, "PAGE_SIZE", 5)
+    artifacts = dict(build_site(model, build_view(model), validate_model(model, shapes), folders.ontology))
+    pages = sorted(p for p in artifacts if re.fullmatch(r"en/aplikasi/index(-\d+)?\.html", p))
+    assert len(pages) > 3
+    listed: list[str] = []
+    for path in pages:
+        html = str(artifacts[path])
+        rows = re.findall(r'<tr><td><a href="\.\./aplikasi/([^"]+)\.html">', html)
+        assert 0 < len(rows) <= 5
+        listed += rows
+        pager = re.findall(r'<nav class="pager"[^>]*>.*?</nav>', html, re.S)[0]
+        for target in re.findall(r'href="([^"]+)"', pager):
+            assert "en/aplikasi/" + target in artifacts
+    apps = {p.removeprefix("en/aplikasi/").removesuffix(".html") for p in artifacts if p.startswith("en/aplikasi/")}
+    apps -= {p.removeprefix("en/aplikasi/").removesuffix(".html") for p in pages}
+    assert sorted(listed) == sorted(a for a in apps if not a.endswith(".svg"))
+    assert len(listed) == len(set(listed))
+    assert "en/kamus-data-2.html" in artifacts and "en/katalog-integrasi-2.html" in artifacts

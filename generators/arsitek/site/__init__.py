@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from arsitek import __version__
 from arsitek.load import LoadedModel
@@ -28,6 +28,9 @@ from arsitek.view import ArchitectureView, local_name, text
 from arsitek.vocab import PEMILU, SKOS
 
 LANGS = ("id", "en")
+#: Rows per page of a list, the data dictionary and the integration catalogue.
+PAGE_SIZE = 500
+T = TypeVar("T")
 #: Above this many cells a matrix is replaced by a note: the per-element pages carry the same facts.
 MAX_MATRIX_CELLS = 250_000
 STATIC = TEMPLATES / "site" / "static"
@@ -121,7 +124,8 @@ def iter_site(
         for kind in KINDS:
             members = site.by_kind(kind)
             if members:
-                yield page(f"{kind}/index.html", "list.html.j2", kind=KINDS[kind], members=members)
+                for path, shown, paging in _paged(f"{kind}/index.html", members):
+                    yield page(path, "list.html.j2", kind=KINDS[kind], members=shown, total=len(members), paging=paging)
         makers = {
             "lanskap.html": lambda lang=lang: diagrams.landscape(site, lang),
             "peta-integrasi.html": lambda lang=lang: diagrams.integration_map(site, lang),
@@ -150,10 +154,13 @@ def iter_site(
         yield page("index.html", "home.html.j2", counts=_counts(site), questions=True)
         yield page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
         rows = dictionary.rows(view, lang, notation)
-        yield page("kamus-data.html", "dictionary.html.j2", rows=rows)
+        for path, entries, paging in _paged("kamus-data.html", rows):
+            yield page(path, "dictionary.html.j2", rows=entries, total=len(rows), paging=paging)
         yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))
         yield (f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang))
-        yield page("katalog-integrasi.html", "catalogue.html.j2", flows=_catalogue(site, contracts or []))
+        flows = _catalogue(site, contracts or [])
+        for path, listed, paging in _paged("katalog-integrasi.html", flows):
+            yield page(path, "catalogue.html.j2", flows=listed, total=len(flows), paging=paging)
         yield page("aturan.html", "rules.html.j2", rules=_rules(site))
         yield page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
         yield page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
@@ -167,6 +174,21 @@ def iter_site(
         yield (f"static/{asset.name}", asset.read_bytes())
     for name, content in contracts or []:
         yield (f"contracts/{name}", content)
+
+
+def _paged(first: str, items: Sequence[T]) -> Iterator[tuple[str, Sequence[T], dict[str, Any] | None]]:
+    """A long list split into pages of :data:`PAGE_SIZE`: ``first`` and then ``first-2.html``, ``first-3.html``...
+
+    A national landscape's list of 30,000 applications as one page takes a browser tens of
+    seconds to open; a page of 500 opens at once. The whole site stays searchable on the search page.
+    """
+    count = max(1, -(-len(items) // PAGE_SIZE))
+    stem = first.removesuffix(".html")
+    names = [first] + [f"{stem}-{n}.html" for n in range(2, count + 1)]
+    for number, name in enumerate(names, start=1):
+        part = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        paging = {"number": number, "pages": [n.rsplit("/", 1)[-1] for n in names]} if count > 1 else None
+        yield name, part, paging
 
 
 def _standalone(svg: str) -> str:

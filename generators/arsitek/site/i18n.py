@@ -45,6 +45,7 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Status validasi",
         "generated": "Dibangun oleh arsitek dari model arsitektur",
         "download": "Unduh",
+        "pages": "Halaman",
         "matrix_too_large": (
             "Matriks ini akan memuat {rows:,} × {cols:,} sel, melebihi batas {limit:,}; "
             "relasi yang sama ada di halaman tiap elemen."
@@ -127,6 +128,7 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Validation status",
         "generated": "Built by arsitek from the architecture model",
         "download": "Download",
+        "pages": "Pages",
         "matrix_too_large": (
             "This matrix would hold {rows:,} × {cols:,} cells, over the limit of {limit:,}; "
             "the same relationships are on each element's page."
