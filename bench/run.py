@@ -4,8 +4,10 @@ For each size: the bare pyoxigraph parse of the files (the practical floor),
 arsitek load + validate with the default SPARQL engine, its peak memory (of
 either process: a large model is validated by two), at the smallest size the
 same shapes on pyshacl with the findings compared, and what re-validating
-costs after one edit to one file, as ``arsitek validate --watch`` does it.
-Seeded defects must come out exactly. Run: ``python bench/run.py 1000 10000 30000``.
+costs after one edit to one file, as ``arsitek validate --watch`` does it. With
+``--build`` also the full ``arsitek build`` (validate, contracts, site): its time,
+its peak memory and the files it writes.
+Seeded defects must come out exactly. Run: ``python bench/run.py 1000 10000 30000 [--build]``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ from arsitek.paths import data_folders
 from arsitek.validate import load_shapes, validate_model
 folder, engine = Path(sys.argv[1]), sys.argv[2]
 f = data_folders()
+if engine == "build":
+    import subprocess
+    out = Path(sys.argv[3])
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "arsitek", "build", "--allow-invalid", str(folder), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest of the build's processes
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, "files": files}))
+    raise SystemExit
 if engine == "incremental":
     from arsitek.validate.incremental import IncrementalValidator
     validator = IncrementalValidator([folder], [f.ontology], load_shapes([f.shapes]), exclude=[f.shapes])
@@ -73,12 +86,13 @@ print(json.dumps({
 """
 
 
-def measure(folder: Path, engine: str) -> dict[str, object]:
-    run = subprocess.run([sys.executable, "-c", CHILD, str(folder), engine], capture_output=True, text=True, check=True)
+def measure(folder: Path, engine: str, *extra: str) -> dict[str, object]:
+    command = [sys.executable, "-c", CHILD, str(folder), engine, *extra]
+    run = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(run.stdout)
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], build: bool = False) -> None:
     print(
         f"{'apps':>7} {'triples':>10} {'parse s':>8} {'arsitek s':>10} {'x parse':>8} {'peak MB':>8} "
         f"{'pyshacl s':>10} {'x faster':>9}  seeded defects"
@@ -111,8 +125,15 @@ def main(sizes: list[int]) -> None:
                     for name, (s, run, total) in edits.items()  # type: ignore[misc]
                 )
             )
+            if build:
+                done = measure(folder, "build", str(Path(tmp) / "out"))
+                print(
+                    f"          full build (validate, contracts, site): {done['seconds']:.0f} s, "
+                    f"peak {done['peak_mb']:.0f} MB, {done['files']:,} files"
+                )
             sys.stdout.flush()
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 30000])
+    arguments = sys.argv[1:]
+    main([int(a) for a in arguments if a != "--build"] or [1000, 10000, 30000], build="--build" in arguments)
