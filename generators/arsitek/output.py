@@ -81,12 +81,15 @@ def write_tree(
 def _write_into(staging: Path, artifacts: Iterable[Artifact]) -> int:
     count = 0
     root = staging.resolve()
+    checked: set[Path] = set()  # folders already resolved: a national site writes thousands of files per folder
     for relative, content in artifacts:
         destination = staging.joinpath(*safe_relative(relative).parts)
-        if not destination.resolve().is_relative_to(root):
-            raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if destination.exists():
+        if destination.parent not in checked:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if not destination.parent.resolve().is_relative_to(root):
+                raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
+            checked.add(destination.parent)
+        if os.path.lexists(destination):  # the staging folder is new: anything here was written by this build
             raise OutputError(f"two artifacts would both be written to {relative!r}")
         data = content.encode("utf-8") if isinstance(content, str) else content
         destination.write_bytes(data)

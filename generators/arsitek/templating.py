@@ -27,6 +27,10 @@ def environment(generator: str, override: Path | None = None) -> jinja2.Environm
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A build renders each template tens of thousands of times; the files do not change meanwhile,
+        # so Jinja need not stat them before every render (this also keeps a running build on the
+        # templates it started with).
+        auto_reload=False,
     )
     env.filters["sql"] = lambda value: str(value).replace("'", "''")
     env.filters["md"] = lambda value: " ".join(str(value).split()).replace("|", "\\|")
