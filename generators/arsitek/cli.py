@@ -340,7 +340,7 @@ def build(
 
     from arsitek.generators import contracts
     from arsitek.output import write_tree
-    from arsitek.site import iter_site
+    from arsitek.site import iter_site, prepare_site
     from arsitek.validate.report import RENDERERS
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
@@ -356,11 +356,11 @@ def build(
     artifacts += [(f"contracts/{path}", content) for path, content in contract_artifacts]
     console = _console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
-        ontology = data_folders(ontology_dir).ontology
+        # Gathered before the second process forks, so both render from one copy.
+        prepared = prepare_site(model, view, result, data_folders(ontology_dir).ontology, contract_artifacts)
 
         def site_part(lang: str, shared: bool, shown: Any) -> Iterator[tuple[str, str | bytes]]:
-            part = iter_site(model, view, result, ontology, contract_artifacts, None, shown, (lang,), shared)
-            return ((f"site/{p}", c) for p, c in part)
+            return ((f"site/{p}", c) for p, c in iter_site(prepared, (lang,), shared, shown))
 
         # The site is written as it is rendered, so a national model's pages never all sit in memory,
         # and the English pages are rendered by a second process while this one renders the Indonesian.

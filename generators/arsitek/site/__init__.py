@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from jinja2 import Environment
+from networkx import DiGraph
 
 from arsitek import __version__
 from arsitek.load import LoadedModel
@@ -55,33 +59,40 @@ def build_site(
     progress: Any = None,
 ) -> list[Artifact]:
     """Every artifact of the site, sorted (for tests and small models; the CLI streams :func:`iter_site`)."""
-    return sorted(iter_site(model, view, result, ontology, contracts, templates, progress), key=lambda a: a[0])
+    prepared = prepare_site(model, view, result, ontology, contracts, templates)
+    return sorted(iter_site(prepared, progress=progress), key=lambda a: a[0])
 
 
 #: Element pages are rendered this many at a time, so diagrams and pages of a national model never all sit in memory.
 CHUNK = 1000
 
 
-def iter_site(
+@dataclass
+class PreparedSite:
+    """What every page draws on, gathered once: two processes rendering one site share it after the fork."""
+
+    model: LoadedModel
+    view: ArchitectureView
+    contracts: list[Artifact]
+    site: Site
+    env: Environment
+    graph: DiGraph
+    levels: dict[str, str]
+    notation: dict[str, str]
+
+
+def prepare_site(
     model: LoadedModel,
     view: ArchitectureView,
     result: ValidationResult,
     ontology: Path,
     contracts: list[Artifact] | None = None,
     templates: Path | None = None,
-    progress: Any = None,
-    langs: Sequence[str] = LANGS,
-    shared: bool = True,
-) -> Iterator[Artifact]:
-    """The site's artifacts one by one, written as they come: memory holds one chunk of pages, not the site.
-
-    ``langs`` and ``shared`` (the files every language uses) let two processes build one site together.
-    """
+) -> PreparedSite:
     site = gather(model, view, result, ontology)
     env = environment("site", templates)
     env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
     statements = [(s, local_name(p), o) for s, p, o in _relations(model)]
-    graph = dependency_graph(view, statements)
     levels = {
         r["e"].value: local_name(r["l"].value)
         for r in model.query(
@@ -89,6 +100,18 @@ def iter_site(
         )
     }
     notation = {iri: code for iri, (_, code) in site.concepts.items() if code}
+    return PreparedSite(model, view, contracts or [], site, env, dependency_graph(view, statements), levels, notation)
+
+
+def iter_site(
+    prepared: PreparedSite, langs: Sequence[str] = LANGS, shared: bool = True, progress: Any = None
+) -> Iterator[Artifact]:
+    """The site's artifacts one by one, written as they come: memory holds one chunk of pages, not the site.
+
+    ``langs`` and ``shared`` (the files every language uses) let two processes build one site together.
+    """
+    model, view, contracts, site = prepared.model, prepared.view, prepared.contracts, prepared.site
+    env, graph, levels, notation = prepared.env, prepared.graph, prepared.levels, prepared.notation
     total = len(site.pages) * len(langs)
     task = progress.add_task("site", total=total) if progress else None
 
@@ -158,7 +181,7 @@ def iter_site(
             yield page(path, "dictionary.html.j2", rows=entries, total=len(rows), paging=paging)
         yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))
         yield (f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang))
-        flows = _catalogue(site, contracts or [])
+        flows = _catalogue(site, contracts)
         for path, listed, paging in _paged("katalog-integrasi.html", flows):
             yield page(path, "catalogue.html.j2", flows=listed, total=len(flows), paging=paging)
         yield page("aturan.html", "rules.html.j2", rules=_rules(site))
@@ -172,7 +195,7 @@ def iter_site(
     yield ("index.html", env.get_template("redirect.html.j2").render(lang="id"))
     for asset in sorted(STATIC.iterdir()):
         yield (f"static/{asset.name}", asset.read_bytes())
-    for name, content in contracts or []:
+    for name, content in contracts:
         yield (f"contracts/{name}", content)
 
 
