@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from arsitek import parallel
 from arsitek.errors import ArsitekError
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
-from arsitek.validate import ShapesGraph, ValidationResult, parallel, validate_model
+from arsitek.validate import ShapesGraph, ValidationResult, validate_model
 from arsitek.validate.sparql_engine import Compiler, SparqlEngine
 from tests.conftest import FIXTURES
 

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+from arsitek import parallel
 from arsitek.errors import OutputError
 
 Artifact = tuple[str, str | bytes]
@@ -54,8 +55,6 @@ def write_tree(
     ``beside`` yields more artifacts (with paths of their own) that a second process renders and
     writes at the same time, on Linux; the folder is swapped in only when both are complete.
     """
-    from arsitek.validate.parallel import beside as run_beside
-
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
@@ -63,7 +62,9 @@ def write_tree(
         if beside is None:
             count = _write_into(staging, artifacts)
         else:
-            mine, theirs = run_beside(lambda: _write_into(staging, artifacts), lambda: _write_into(staging, beside()))
+            mine, theirs = parallel.beside(
+                lambda: _write_into(staging, artifacts), lambda: _write_into(staging, beside())
+            )
             count = mine + theirs
         old = None
         if target.exists():

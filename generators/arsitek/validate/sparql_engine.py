@@ -21,8 +21,8 @@ from typing import ClassVar, Protocol
 
 import pyoxigraph as ox
 
+from arsitek import parallel
 from arsitek.load import LoadedModel
-from arsitek.validate import parallel
 from arsitek.validate.findings import Finding, Severity
 from arsitek.validate.rules import ShapesGraph
 from arsitek.vocab import RDF, RDFS, SH, shorten

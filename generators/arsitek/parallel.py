@@ -1,11 +1,12 @@
-"""Running compiled checks on both cores.
+"""Using both cores: a forked second process beside this one.
 
 pyoxigraph holds the GIL while it evaluates a query (the work happens as the
-solutions are iterated), so threads over the local store run one query at a
-time. For a large store the process forks after loading: the child shares the
-store's memory copy-on-write and takes checks from the same counter as the
-parent, so neither waits while the other still has work. Against a remote
-endpoint the time is spent waiting on HTTP, where threads are enough.
+solutions are iterated), and Jinja rendering is pure Python, so threads run
+one at a time. After the model is loaded the process forks: the child shares
+its memory copy-on-write. Validation shares checks between the two through a
+counter (:func:`forked`); the build renders one language in each (:func:`beside`).
+Against a remote endpoint the time is spent waiting on HTTP, where threads are
+enough (:func:`threaded`).
 """
 
 from __future__ import annotations
@@ -46,9 +47,7 @@ def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
     """
     if len(items) < 2 or not can_fork():
         return serial(items, work)
-    context = multiprocessing.get_context("fork")
-    counter = context.Value("i", 0)
-    reader, writer = context.Pipe(duplex=False)
+    counter = multiprocessing.get_context("fork").Value("i", 0)
 
     def take() -> int:
         with counter.get_lock():
@@ -62,19 +61,12 @@ def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
             done[index] = work(items[index])
         return done
 
-    child = context.Process(target=_child, args=(run, writer), daemon=True)
-    child.start()
-    writer.close()
-    try:
-        mine = run()
-        theirs = _receive(reader)
-    finally:
-        child.join()
+    mine, theirs = beside(run, run)
     merged = {**mine, **theirs}
     return [merged[index] for index in range(len(items))]
 
 
-def _child(run: Callable[[], dict[int, Any]], writer: Connection) -> None:
+def _child(run: Callable[[], Any], writer: Connection) -> None:
     try:
         writer.send(("ok", run()))
     except BaseException as exc:  # the parent reports it; a child must never print a traceback of its own
@@ -83,14 +75,14 @@ def _child(run: Callable[[], dict[int, Any]], writer: Connection) -> None:
         writer.close()
 
 
-def _receive(reader: Connection) -> dict[int, Any]:
+def _receive(reader: Connection) -> Any:
     try:
         status, payload = reader.recv()
     except EOFError:
         raise ArsitekError("the second process ended without a result (out of memory?)") from None
     if status != "ok":
         raise ArsitekError(f"the second process failed: {payload}")
-    return dict(payload)
+    return payload
 
 
 def beside(mine: Callable[[], R], theirs: Callable[[], R]) -> tuple[R, R]:
@@ -102,12 +94,12 @@ def beside(mine: Callable[[], R], theirs: Callable[[], R]) -> tuple[R, R]:
         return mine(), theirs()
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(lambda: {0: theirs()}, writer), daemon=True)
+    child = context.Process(target=_child, args=(theirs, writer), daemon=True)
     child.start()
     writer.close()
     try:
         first = mine()
-        second = _receive(reader)[0]
+        second: R = _receive(reader)
     finally:
         child.join()
     return first, second
