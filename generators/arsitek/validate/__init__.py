@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from arsitek.endpoint import Credentials, Endpoint, published_graphs
 from arsitek.errors import UsageError
-from arsitek.load import LoadedModel, SourceFile
+from arsitek.load import LoadedModel
 from arsitek.validate.engine import Engine
 from arsitek.validate.findings import Finding, Location, Rule, Severity, ValidationResult
 from arsitek.validate.pyshacl_engine import PyshaclEngine
@@ -43,7 +43,10 @@ def _values(nodes: list[str]) -> str:
     return " ".join(f"<{n}>" for n in nodes if not n.startswith("_:"))
 
 
-def _labels(select: Callable[[str], list[dict[str, Term]]], nodes: list[str]) -> dict[str, dict[str, str]]:
+Select = Callable[[str], list[dict[str, Term]]]  # a store's or an endpoint's SELECT
+
+
+def _labels(select: Select, nodes: list[str]) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     if not nodes:
         return labels
@@ -58,34 +61,46 @@ def _labels(select: Callable[[str], list[dict[str, Term]]], nodes: list[str]) ->
     return labels
 
 
-def _home_files(model: LoadedModel, nodes: list[str]) -> dict[str, SourceFile]:
-    """For each node, the file that defines it: a model file before the vocabulary, typed before mentioned."""
-    candidates: dict[str, list[tuple[int, int, str, SourceFile]]] = defaultdict(list)
+def _home_graphs(select: Select, nodes: list[str], describe: Callable[[str], tuple[str, str] | None]) -> dict[str, str]:
+    """For each node, the graph (file) that defines it: typed before mentioned, a model file before the vocabulary.
+
+    ``describe`` gives a graph's role and the name it is shown by, or None for a graph that is not a file.
+    """
     if not nodes:
         return {}
-    rows = model.store.query(
+    best: dict[str, tuple[int, int, str, str]] = {}
+    rows = select(
         f"SELECT DISTINCT ?s ?g (EXISTS {{ GRAPH ?g {{ ?s <{RDF}type> ?t }} }} AS ?typed) "
         f"WHERE {{ VALUES ?s {{ {_values(nodes)} }} GRAPH ?g {{ ?s ?p ?o }} }}"
     )
-    assert isinstance(rows, ox.QuerySolutions)
     for row in rows:
-        source = model.file_for_graph(row["g"].value)
-        if source is None:
+        graph = row["g"].value
+        described = describe(graph)
+        if described is None:
             continue
-        typed = row["typed"]
-        rank_typed = 0 if typed is not None and typed.value == "true" else 1
-        rank_role = 0 if source.role == "model" else 1
-        candidates[row["s"].value].append((rank_typed, rank_role, source.display, source))
-    return {node: min(c, key=lambda t: t[:3])[3] for node, c in candidates.items()}
+        role, shown = described
+        typed = row.get("typed")  # Virtuoso answers a boolean as 1 or 0
+        rank_typed = 0 if typed is not None and typed.value in ("true", "1") else 1
+        candidate = (rank_typed, 0 if role == "model" else 1, shown, graph)
+        node = row["s"].value
+        if node not in best or candidate < best[node]:
+            best[node] = candidate
+    return {node: found[3] for node, found in best.items()}
 
 
 def _place(model: LoadedModel, findings: list[Finding]) -> list[Finding]:
     nodes = sorted({f.focus_node for f in findings})
-    labels = _labels(StoreSource(model.store).select, nodes)
-    homes = _home_files(model, nodes)
+    select = StoreSource(model.store).select
+    labels = _labels(select, nodes)
+
+    def describe(graph: str) -> tuple[str, str] | None:
+        source = model.file_for_graph(graph)
+        return None if source is None else (source.role, source.display)
+
+    homes = _home_graphs(select, nodes, describe)
     placed: list[Finding] = []
     for finding in findings:
-        home = homes.get(finding.focus_node)
+        home = model.file_for_graph(homes[finding.focus_node]) if finding.focus_node in homes else None
         location = None
         if home is not None:
             terms = [t for t in (finding.value, finding.path) if t and "://" in t]
@@ -100,14 +115,18 @@ def validate_model(model: LoadedModel, shapes: ShapesGraph, engine: str = "sparq
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}")
     runner = ENGINES[engine]()
-    raw = runner.run(model, shapes)
+    return result_of(model, shapes, runner.run(model, shapes), runner.name)
+
+
+def result_of(model: LoadedModel, shapes: ShapesGraph, raw: list[Finding], engine: str) -> ValidationResult:
+    """An engine's raw findings, each once, placed (label, file, line) and sorted."""
     unique = list({f.identity: f for f in raw}.values())
     return ValidationResult(
         findings=tuple(_place(model, unique)),
         rules=shapes.rules,
         files=tuple(f.display for f in model.files),
         triples=len(model),
-        engine=runner.name,
+        engine=engine,
     )
 
 
@@ -141,27 +160,16 @@ def _place_remote(
     """Labels, and the published file (graph) that defines each element; lines stay with the local files."""
     nodes = sorted({f.focus_node for f in findings})
     labels = _labels(endpoint.select, nodes)
-    homes: dict[str, tuple[int, int, str]] = {}
-    if nodes:
-        rows = endpoint.select(
-            f"SELECT DISTINCT ?s ?g (EXISTS {{ GRAPH ?g {{ ?s <{RDF}type> ?t }} }} AS ?typed) "
-            f"WHERE {{ VALUES ?s {{ {_values(nodes)} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-            named=list(roles),
-        )
-        for row in rows:
-            graph = row["g"].value
-            if graph not in roles:
-                continue
-            typed = row.get("typed")
-            rank = (0 if typed is not None and typed.value in ("true", "1") else 1, 0 if roles[graph] == "model" else 1)
-            candidate = (*rank, shown[graph])
-            if row["s"].value not in homes or candidate < homes[row["s"].value]:
-                homes[row["s"].value] = candidate
+    homes = _home_graphs(
+        lambda query: endpoint.select(query, named=list(roles)),
+        nodes,
+        lambda graph: (roles[graph], shown[graph]) if graph in roles else None,
+    )
     placed = [
         replace(
             f,
             label=labels.get(f.focus_node, {}),
-            location=Location(file=homes[f.focus_node][2], line=None) if f.focus_node in homes else None,
+            location=Location(file=shown[homes[f.focus_node]], line=None) if f.focus_node in homes else None,
         )
         for f in findings
     ]

@@ -23,19 +23,10 @@ import pyoxigraph as ox
 
 from arsitek.errors import UsageError
 from arsitek.load import LoadedModel, SourceFile, collect_files, display_path, load_model, load_one
-from arsitek.validate import ValidationResult, _place
+from arsitek.validate import ValidationResult, result_of
 from arsitek.validate.findings import Finding
 from arsitek.validate.rules import ShapesGraph
-from arsitek.validate.sparql_engine import (
-    VALUES_SLOT,
-    Check,
-    Compiler,
-    SparqlEngine,
-    StoreSource,
-    plan,
-    subclass_closure,
-)
-from arsitek.validate.sparql_engine import _reach as reach
+from arsitek.validate.sparql_engine import VALUES_SLOT, Check, SparqlEngine, StoreSource, compiler_for, plan
 from arsitek.vocab import OWL, RDF, RDFS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -179,7 +170,7 @@ class IncrementalValidator:
 
     def _run_all(self, changed: tuple[str, ...], triples: int) -> Update:
         source = StoreSource(self.model.store)
-        compiler = Compiler(self.shapes, subclass_closure(source), reach(source))
+        compiler = compiler_for(source, self.shapes)
         checks, unsupported = compiler.compile()
         self.structural = STRUCTURAL | compiler.compiled_from
         if unsupported:
@@ -195,10 +186,11 @@ class IncrementalValidator:
     def update(self) -> Update:
         """Re-read the files that changed (added, edited or deleted) and re-run the checks they can affect."""
         now = collect_files(self.model_paths, self.exclude)
+        current = {path: _digest(path) for path in now}
         known = {f.path: f for f in self.model.files if f.role == "model"}
         added = [p for p in now if p not in known]
-        removed = [known[p] for p in known if p not in set(now)]
-        edited = [known[p] for p in now if p in known and _digest(p) != self.digests.get(p)]
+        removed = [known[p] for p in known if p not in current]
+        edited = [known[p] for p in now if p in known and current[p] != self.digests.get(p)]
         vocabulary_changed = any(
             f.role == "ontology" and (not f.path.is_file() or _digest(f.path) != self.digests.get(f.path))
             for f in self.model.files
@@ -222,14 +214,14 @@ class IncrementalValidator:
             changed_lines |= _lines(self.model.store, source_file.graph) ^ incoming[source_file.path]
             self.model.store.clear_graph(source_file.graph)
             load_one(self.model.store, source_file)
-            self.digests[source_file.path] = _digest(source_file.path)
+            self.digests[source_file.path] = current[source_file.path]
             self.model.locator.forget(source_file)
         for path in added:
             source_file = SourceFile(path=path, display=display_path(path), role="model")
             changed_lines |= incoming[path]
             load_one(self.model.store, source_file)
             self.model.add_file(source_file)
-            self.digests[path] = _digest(path)
+            self.digests[path] = current[path]
         self.model.files.sort(key=lambda f: (f.role != "ontology", f.path))
         # Only the changed statements become terms again; blank nodes get new labels on every parse,
         # so statements with blank nodes always count as changed (more checks re-run, never fewer).
@@ -247,22 +239,8 @@ class IncrementalValidator:
             self.found[index] = findings
         return Update(self._result(), names, len(changed), len(rerun), len(self.checks), full=False)
 
-    def _graph_triples(self, source_file: SourceFile) -> set[Triple]:
-        return {
-            (q.subject, q.predicate, q.object)
-            for q in self.model.store.quads_for_pattern(None, None, None, source_file.graph)
-        }
-
     def _result(self) -> ValidationResult:
-        raw = [f for batch in self.found for f in batch]
-        unique = list({f.identity: f for f in raw}.values())
-        return ValidationResult(
-            findings=tuple(_place(self.model, unique)),
-            rules=self.shapes.rules,
-            files=tuple(f.display for f in self.model.files),
-            triples=len(self.model),
-            engine="sparql",
-        )
+        return result_of(self.model, self.shapes, [f for batch in self.found for f in batch], "sparql")
 
 
 def _lines(store: ox.Store, graph: ox.NamedNode | None) -> set[bytes]:

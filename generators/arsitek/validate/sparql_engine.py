@@ -297,9 +297,8 @@ class Compiler:
         for datatype in self.objects(shape, f"{SH}datatype"):
             conditions.append(f"COALESCE({_datatype_ok(var, datatype)}, false)")
         for prop in self.objects(shape, f"{SH}property"):
-            conditions.extend(
-                self.conditions(prop, var)
-            )  # a conjunction of conjunctions: flat, so negation reaches each test
+            # A conjunction of conjunctions stays flat, so a negation reaches each test.
+            conditions.extend(self.conditions(prop, var))
         for alternatives in self.objects(shape, f"{SH}or"):
             conditions.append("(" + " || ".join(f"({self.conforms(s, var)})" for s in self.items(alternatives)) + ")")
         return conditions
@@ -542,12 +541,14 @@ class StoreSource:
         return rows
 
 
-def _reach(source: SparqlSource) -> Callable[[str], list[Term]]:
+def compiler_for(source: SparqlSource, shapes: ShapesGraph) -> Compiler:
+    """A compiler that lists the hierarchies of the data in ``source`` (classes, paths such as skos:broader*)."""
+
     def reach(query: str) -> list[Term]:
         found = {row["node"] for row in source.select(query) if isinstance(row.get("node"), ox.NamedNode)}
         return sorted(found, key=lambda t: t.value)
 
-    return reach
+    return Compiler(shapes, subclass_closure(source), reach)
 
 
 def subclass_closure(source: SparqlSource) -> dict[str, list[str]]:
@@ -589,7 +590,7 @@ class SparqlEngine:
 
     def run_on(self, source: SparqlSource, shapes: ShapesGraph) -> tuple[list[Finding], list[str]]:
         """Findings of every compiled rule, and the ids of the rules the compiler left out."""
-        checks, unsupported = Compiler(shapes, subclass_closure(source), _reach(source)).compile()
+        checks, unsupported = compiler_for(source, shapes).compile()
         # One pass per target binds each test's result (BIND(NOT EXISTS ...)); Virtuoso 7 answers those
         # bindings wrongly, so a remote endpoint gets one plain query per check.
         planned = plan(checks) if isinstance(source, StoreSource) else checks
