@@ -190,3 +190,12 @@ def test_watch_reports_again_after_a_save(folders: DataFolders, tmp_path: Path) 
     assert "ARS-REF-002" in output
     assert "Traceback" not in output
     assert code == 1
+
+
+def test_watch_refuses_an_endpoint() -> None:
+    """--watch follows local files; with --endpoint it would silently ignore the server."""
+    from tests.test_cli import arsitek
+
+    result = arsitek("validate", "--watch", "--endpoint", "http://127.0.0.1:9/query")
+    assert result.returncode == 2
+    assert "--watch prints the text report of local files" in result.stderr

@@ -192,8 +192,12 @@ def _validated_model(
     allow_invalid: bool,
     strict: bool = False,
     what: str = "build",
+    with_view: bool = True,
 ) -> tuple[Any, Any, Any]:
-    """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise."""
+    """Load, validate (showing findings on stderr), and stop on Violations unless told otherwise.
+
+    The typed view is built only for commands that generate from it (it takes seconds at national scale).
+    """
     from arsitek.validate.report.text import print_text
     from arsitek.view import build_view
 
@@ -205,7 +209,7 @@ def _validated_model(
         print_text(console, result, lang, threshold)
     if result.fails(threshold) and not allow_invalid:
         raise ModelInvalid(f"{what} stopped: the model has findings at or above {threshold.word}")
-    return model, build_view(model), result
+    return model, build_view(model) if with_view else None, result
 
 
 @cli.command()
@@ -272,15 +276,15 @@ def validate(
 
     threshold = Severity.parse(fail_on)
     if watch:
-        if fmt != "text" or output is not None or engine != "sparql":
-            raise UsageError("--watch prints the text report and runs on the SPARQL engine")
+        if fmt != "text" or output is not None or engine != "sparql" or endpoint is not None:
+            raise UsageError("--watch prints the text report of local files and runs on the SPARQL engine")
         from arsitek.watch import watch as watch_files
 
         model_paths = list(paths) or [default_model(data_folders(ontology_dir))]
         sys.exit(watch_files(model_paths, ontology_dir, lang, threshold, _console()))
     if endpoint is not None:
-        if paths or watch or engine != "sparql":
-            raise UsageError("--endpoint validates the published model: give no PATH, --watch or --engine pyshacl")
+        if paths or engine != "sparql":
+            raise UsageError("--endpoint validates the published model: give no PATH and no --engine pyshacl")
         from arsitek.endpoint import DEFAULT_GRAPH_BASE
         from arsitek.validate import load_shapes, validate_endpoint
 
@@ -405,7 +409,7 @@ def publish(
     from arsitek.endpoint import DEFAULT_GRAPH_BASE
     from arsitek.endpoint import publish as publish_model
 
-    model, _, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, what="publish")
+    model, _, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, what="publish", with_view=False)
     folders = data_folders(ontology_dir)
     roots = [*(list(paths) or [default_model(folders)]), folders.ontology]
     done = publish_model(
