@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 
@@ -27,9 +27,11 @@ _PREFIXES = (
 
 def local_name(iri: str) -> str:
     """The last segment of an IRI: ``kpu:DPT-NIK`` -> ``DPT-NIK``."""
-    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+    stripped = iri.rstrip("/#")
+    return stripped[max(stripped.rfind("/"), stripped.rfind("#")) + 1 :]
 
 
+@lru_cache(maxsize=1 << 17)  # a national model asks for the same names over and over
 def snake(name: str) -> str:
     """``TanggalLahir`` -> ``tanggal_lahir``; ``KodeTps`` -> ``kode_tps``; ``DP4LN`` -> ``dp4_ln``."""
     name = re.sub(r"[^0-9A-Za-z]+", "_", name)

@@ -118,23 +118,28 @@ def to_csv(data: list[DictionaryRow], lang: str) -> str:
 
 
 def to_xlsx(data: list[DictionaryRow], lang: str) -> bytes:
+    """The dictionary as a workbook, streamed row by row (openpyxl's write-only mode: a national
+    dictionary has tens of thousands of rows, which the in-memory mode holds as a cell object each)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Kamus data" if lang == "id" else "Data dictionary"
-    sheet.append(COLUMNS[lang])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in data:
-        sheet.append(list(vars(row).values()))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS[lang]))}{len(data) + 1}"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Kamus data" if lang == "id" else "Data dictionary")
     for index, width in enumerate([18, 28, 18, 26, 14, 48, 48, 8, 12, 12, 24, 24, 24, 30, 12], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS[lang]))}{len(data) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for title in COLUMNS[lang]:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in data:
+        sheet.append(list(vars(row).values()))
     book.properties.created = FIXED
     book.properties.modified = FIXED
     book.properties.creator = "arsitek"

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from arsitek.load import LoadedModel
 from arsitek.site.kinds import CLASS_KIND
@@ -73,6 +75,7 @@ class Site:
     model: LoadedModel
     _kinds: dict[str, tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
     _carried_by: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    _items: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def flows_carrying(self, entity: str) -> list[str]:
         """The integration flows that carry a data entity, sorted; indexed once for all entities."""
@@ -82,6 +85,24 @@ class Site:
                 for carried in self.view.integrations[flow].data:
                     self._carried_by.setdefault(carried, []).append(flow)
         return list(self._carried_by.get(entity, []))
+
+    def link_items(self, iris: Iterable[str], lang: str, up: str) -> Markup:
+        """``<li>`` links to the pages of ``iris`` (those without a page are left out), escaped.
+
+        Impact lists run to hundreds of elements per page on a national model, and the same
+        element is listed on many pages: each item is escaped once and then reused.
+        """
+        items = []
+        for iri in iris:
+            key = (iri, lang, up)
+            item = self._items.get(key)
+            if item is None:
+                page = self.pages.get(iri)
+                label = "" if page is None else escape(text(page.label, lang))
+                item = "" if page is None else f'<li><a href="{escape(up + page.path)}">{label}</a></li>'
+                self._items[key] = item
+            items.append(item)
+        return Markup("".join(items))
 
     def href(self, iri: str) -> str | None:
         page = self.pages.get(iri)
