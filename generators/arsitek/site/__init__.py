@@ -158,9 +158,13 @@ def iter_site(
         }
         for name, (title, template) in SPECIAL.items():
             legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
-            drawing = makers[name]()
-            nodes = diagrams.node_count(drawing)
-            svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
+            try:
+                drawing = makers[name]()
+            except diagrams.TooLarge as too_large:
+                nodes, svg = too_large.nodes, None
+            else:
+                nodes = diagrams.node_count(drawing)
+                svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
             svg_file = name.replace(".html", ".svg")
             yield page(
                 name,

@@ -52,6 +52,19 @@ MAX_NODES = 600
 _NODE_LINE = re.compile(r"^\s*n[0-9a-f]{16} \[", re.MULTILINE)
 
 
+class TooLarge(Exception):
+    """A site-wide diagram would hold more than :data:`MAX_NODES` elements; raised before drawing it."""
+
+    def __init__(self, nodes: int) -> None:
+        super().__init__(f"{nodes} elements")
+        self.nodes = nodes
+
+
+def _refuse_above(nodes: int) -> None:
+    if nodes > MAX_NODES:  # building the DOT of 30,000 boxes only to count them took seconds per language
+        raise TooLarge(nodes)
+
+
 def node_count(graph: graphviz.Digraph) -> int:
     """How many elements (nodes made by :func:`nid`) a diagram holds."""
     return len(_NODE_LINE.findall(graph.source))
@@ -96,42 +109,36 @@ def nid(*parts: str) -> str:
     return "n" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-# Every value is passed as plain text (never an HTML-like label), so equal keys quote equally.
-# A national site draws about ten boxes and arrows per element page, each quoted by the graphviz
-# library at some 40 µs: more than dot takes to lay the diagram out. The same box appears in every
-# diagram of its neighbours, and arrows share their attributes, so each statement is quoted once.
+# A national site draws about ten boxes and arrows per element page. Quoted by the graphviz library
+# one by one, they cost more than dot takes to lay the diagram out; but a box is the same in every
+# diagram of its neighbours, and arrows share their attributes, so each is quoted once and reused.
 @functools.lru_cache(maxsize=1 << 18)
-def _node_statement(node: str, label: str, attributes: tuple[tuple[str, str], ...]) -> str:
+def _box(iri: str, label: str, url: str, kind: str) -> str:
+    """The DOT statement of an element's box (label, link, tooltip, domain colour)."""
     scratch = graphviz.Digraph()
-    scratch.node(node, label, **dict(attributes))
+    attributes = {"URL": url, "target": "_top", "tooltip": _plain(label), "fillcolor": COLOURS.get(kind, "#ffffff")}
+    scratch.node(nid(iri), _wrap(label), **attributes)
     return str(scratch.body[0])
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _edge_attributes(attributes: tuple[tuple[str, str], ...]) -> str:
-    """The quoted ``[...]`` of an arrow (empty when it has none); ``a`` and ``b`` are placeholders."""
+def _attributes(attributes: tuple[tuple[str, str], ...]) -> str:
+    """The quoted `` [name=value ...]`` of a statement; every value is plain text, never an HTML-like label."""
     scratch = graphviz.Digraph()
-    scratch.edge("a", "b", **dict(attributes))
-    return str(scratch.body[0]).removeprefix("\ta -> b").removesuffix("\n")
+    scratch.node("a", **{name: _plain(value) for name, value in attributes})
+    return str(scratch.body[0]).removeprefix("\ta").removesuffix("\n")
 
 
 def _edge(graph: graphviz.Digraph, tail: str, head: str, **attributes: str) -> None:
-    """``graph.edge`` for node ids made by :func:`nid` (which need no quoting), quoting attributes once."""
-    plain = tuple((name, _plain(value)) for name, value in attributes.items())
-    graph.body.append(f"\t{tail} -> {head}{_edge_attributes(plain)}\n")
+    """``graph.edge`` for node ids made by :func:`nid` (which need no quoting)."""
+    graph.body.append(f"\t{tail} -> {head}{_attributes(tuple(attributes.items()))}\n")
 
 
 def _node(graph: graphviz.Digraph, page: Page, lang: str, base: str, **extra: str) -> None:
     label = text(page.label, lang)
-    attributes = {
-        "URL": f"{base}{page.path}",
-        "target": "_top",
-        "tooltip": _plain(label),
-        "fillcolor": COLOURS.get(page.kind, "#ffffff"),
-        **extra,
-    }
-    plain = tuple((name, _plain(value)) for name, value in attributes.items())
-    graph.body.append(_node_statement(nid(page.iri), _wrap(label), plain))
+    graph.body.append(_box(page.iri, label, f"{base}{page.path}", page.kind))
+    if extra:  # a second statement adds to (or overrides) the box's attributes
+        graph.body.append(f"\t{nid(page.iri)}{_attributes(tuple(extra.items()))}\n")
 
 
 def render(graph: graphviz.Digraph, prefix: str = "d") -> str:
@@ -214,7 +221,7 @@ def landscape(site: Site, lang: str) -> graphviz.Digraph:
     view = site.view
     top_level = {p.iri for p in site.by_kind("proses") if not any(r.prop.endswith("#bagianDari") for r in p.outgoing)}
     members: dict[str, list[Page]] = {}
-    for kind, label_id, label_en in layers:
+    for kind, _, _ in layers:
         pages = [p for p in site.by_kind(kind) if kind != "proses" or p.iri in top_level]
         if kind == "aplikasi":
             pages = [
@@ -223,6 +230,9 @@ def landscape(site: Site, lang: str) -> graphviz.Digraph:
                 if view.applications.get(p.iri) and view.applications[p.iri].kind != "AplikasiInstansiLain"
             ]
         members[kind] = pages
+    _refuse_above(sum(len(pages) for pages in members.values()))
+    for kind, label_id, label_en in layers:
+        pages = members[kind]
         with graph.subgraph(name=f"cluster_{kind}") as cluster:
             cluster.attr(
                 label=label_id if lang == "id" else label_en,
@@ -279,6 +289,7 @@ def integration_map(site: Site, lang: str, flows: Iterable[str] | None = None, b
     graph = _graph("integrations")
     chosen = sorted(flows if flows is not None else site.view.integrations)
     ends = sorted({e for f in chosen for e in (site.view.integrations[f].source, site.view.integrations[f].target)})
+    _refuse_above(sum(1 for iri in ends if iri in site.pages))
     for iri in ends:
         if iri in site.pages:
             _node(graph, site.pages[iri], lang, base)
@@ -317,6 +328,7 @@ def lineage(site: Site, entity: str, lang: str) -> graphviz.Digraph:
 
 def hierarchy(site: Site, lang: str) -> graphviz.Digraph:
     """The organisation from KPU RI down to KPPS, with the partner bodies' own chains."""
+    _refuse_above(site.count("organisasi"))
     graph = _graph("organisation", "TB")
     for page in site.by_kind("organisasi"):
         count = next(
