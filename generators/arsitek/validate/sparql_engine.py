@@ -25,7 +25,7 @@ from arsitek import parallel
 from arsitek.load import LoadedModel
 from arsitek.validate.findings import Finding, Severity
 from arsitek.validate.rules import ShapesGraph
-from arsitek.vocab import RDF, RDFS, SH, shorten
+from arsitek.vocab import RDF, RDFS, SH, XSD, shorten
 
 log = logging.getLogger("arsitek.engine")
 
@@ -67,15 +67,58 @@ def _iri(term: Term) -> str:
     raise Unsupported("blank node used as a value in a constraint")
 
 
+#: sh:nodeKind values and the SPARQL tests of the kinds each admits.
+NODE_KINDS = {
+    "IRI": ("isIRI",),
+    "BlankNode": ("isBlank",),
+    "Literal": ("isLiteral",),
+    "BlankNodeOrIRI": ("isBlank", "isIRI"),
+    "BlankNodeOrLiteral": ("isBlank", "isLiteral"),
+    "IRIOrLiteral": ("isIRI", "isLiteral"),
+}
+RANGES = (("minInclusive", ">="), ("minExclusive", ">"), ("maxInclusive", "<="), ("maxExclusive", "<"))
+#: Constraints only a property shape can hold (they count or compare the values on a path).
+SET_ONLY = (
+    "minCount",
+    "maxCount",
+    "uniqueLang",
+    "equals",
+    "disjoint",
+    "lessThan",
+    "lessThanOrEquals",
+    "qualifiedValueShape",
+)
+
+INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-32768, 32767),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 65535),
+    "unsignedByte": (0, 255),
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+}
 CASTABLE = {"boolean", "integer", "decimal", "double", "float", "date", "dateTime", "string"}
 
 
 def _datatype_ok(var: str, datatype: Term) -> str:
     """A literal of the datatype with a well-formed lexical form (the cast of a known XSD type must work)."""
     condition = f"(isLiteral({var}) && datatype({var}) = {_iri(datatype)})"
-    local = datatype.value.removeprefix("http://www.w3.org/2001/XMLSchema#")
+    local = datatype.value.removeprefix(XSD)
     if local in CASTABLE and local != "string":
         condition += f" && COALESCE(<{datatype.value}>(STR({var})) = <{datatype.value}>(STR({var})), false)"
+    elif local in INTEGER_RANGES:  # the integer types derived by range: an integer, within the range
+        low, high = INTEGER_RANGES[local]
+        number = f"<{XSD}integer>(STR({var}))"
+        bounds = [f"{number} = {number}"]
+        bounds += [f"{number} >= {low}"] if low is not None else []
+        bounds += [f"{number} <= {high}"] if high is not None else []
+        condition += f" && COALESCE({' && '.join(bounds)}, false)"
     return f"({condition})"
 
 
@@ -115,7 +158,8 @@ def filter_(condition: str) -> str:
 
 
 def _key(term: Term) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    """How a node is named in a finding: an IRI or a literal (a focus node can be one) as is, a blank node as ``_:``."""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 class Compiler:
@@ -180,6 +224,8 @@ class Compiler:
         """A SHACL property path as a SPARQL property path."""
         if isinstance(node, ox.NamedNode):
             return f"<{node.value}>"
+        if self.one(node, f"{RDF}first") is not None:  # a sequence (a list wins over anything else said of it)
+            return "(" + "/".join(self.path(p) for p in self.items(node)) + ")"
         if (inverse := self.one(node, f"{SH}inversePath")) is not None:
             return f"^({self.path(inverse)})"
         if (alternatives := self.one(node, f"{SH}alternativePath")) is not None:
@@ -187,13 +233,15 @@ class Compiler:
         for name, suffix in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
             if (inner := self.one(node, f"{SH}{name}")) is not None:
                 return f"({self.path(inner)}){suffix}"
-        if self.one(node, f"{RDF}first") is not None:
-            return "(" + "/".join(self.path(p) for p in self.items(node)) + ")"
         raise Unsupported("unknown property path")
 
     def severity(self, shape: Term) -> Severity:
         value = self.one(shape, f"{SH}severity")
-        return Severity.from_iri(value.value) if isinstance(value, ox.NamedNode) else Severity.VIOLATION
+        if value is None:
+            return Severity.VIOLATION
+        if value.value not in (f"{SH}Info", f"{SH}Warning", f"{SH}Violation"):
+            raise Unsupported(f"severity {value.value}")
+        return Severity.from_iri(value.value)
 
     # --- targets -------------------------------------------------------------------
 
@@ -204,6 +252,9 @@ class Compiler:
         candidate nodes does not first enumerate the whole target.
         """
         parts = []
+        types = {t.value for t in self.objects(shape, f"{RDF}type")}
+        if types & {f"{RDFS}Class", "http://www.w3.org/2002/07/owl#Class"}:  # an implicit class target
+            parts.append(f"{{ {values} {self.instance_of('?this', shape, '?targetType')} }}")
         for cls in self.objects(shape, f"{SH}targetClass"):
             parts.append(f"{{ {values} {self.instance_of('?this', cls, '?targetType')} }}")
         for prop in self.objects(shape, f"{SH}targetSubjectsOf"):
@@ -247,78 +298,151 @@ class Compiler:
         where it stands, so callers can negate the whole without wrapping EXISTS in COALESCE, which
         Virtuoso 7 rejects.
         """
-        conditions: list[str] = []
-        handled = {
-            f"{RDF}type",
-            f"{SH}property",
-            f"{SH}class",
-            f"{SH}languageIn",
-            f"{SH}path",
-            f"{SH}hasValue",
-            f"{SH}in",
-            f"{SH}minCount",
-            f"{SH}or",
-            f"{SH}datatype",
-            f"{SH}message",
-            f"{SH}severity",
-        }
         for quad in self.store.quads_for_pattern(shape, None, None):  # type: ignore[arg-type]
-            if quad.predicate.value not in handled:
-                raise Unsupported(f"{shorten(quad.predicate.value)} inside a nested shape")
+            predicate = quad.predicate.value
+            if predicate.startswith(SH) and predicate[len(SH) :] not in self.NESTED:
+                raise Unsupported(f"{shorten(predicate)} inside a nested shape")
+        if self.deactivated(shape):
+            return []
         path_node = self.one(shape, f"{SH}path")
-        if path_node is not None:  # a property shape applied to the value
-            path = self.path(path_node)
-            for value in self.objects(shape, f"{SH}hasValue"):
-                if self.reach is not None and not isinstance(path_node, ox.NamedNode):
-                    # The nodes with ``value`` at the end of a complex path (a hierarchy: skos:broader*),
-                    # listed once at compile time, as the class hierarchy is: Virtuoso 7 answers a
-                    # transitive path inside EXISTS wrongly, and no store needs to walk it per node.
-                    reaching = self.reach(f"SELECT DISTINCT ?node WHERE {{ ?node {path} {_iri(value)} }}")
-                    self.compiled_from |= set(re.findall(r"<([^>]+)>", path))
-                    conditions.append("(" + (" || ".join(f"{var} = {_iri(n)}" for n in reaching) or "false") + ")")
-                else:
-                    conditions.append(f"EXISTS {{ {var} {path} {_iri(value)} }}")
-            members = self.objects(shape, f"{SH}in")
-            if members:
-                other = self.var("other")
-                conditions.append(
-                    f"NOT EXISTS {{ {var} {path} {other} FILTER({_none_of(other, self.items(members[0]))}) }}"
-                )
-            for count in self.objects(shape, f"{SH}minCount"):
-                if int(count.value) > 0:
-                    conditions.append(f"EXISTS {{ {var} {path} {self.var('some')} }}")
+        if path_node is None:
+            conditions = [passes for _, passes, _ in self.value_tests(shape, var)]
+            for prop in self.objects(shape, f"{SH}property"):
+                # A conjunction of conjunctions stays flat, so a negation reaches each test.
+                conditions.extend(self.conditions(prop, var))
             return conditions
-        for cls in self.objects(shape, f"{SH}class"):
-            conditions.append(f"EXISTS {{ {self.instance_of(var, cls, listed=True)} }}")
-        for languages in self.objects(shape, f"{SH}languageIn"):
-            tags = [t.value for t in self.items(languages)]
-            matches = " || ".join(f'langMatches(lang({var}), "{t}")' for t in tags)
-            conditions.append(f"COALESCE({matches}, false)")
-        for datatype in self.objects(shape, f"{SH}datatype"):
-            conditions.append(f"COALESCE({_datatype_ok(var, datatype)}, false)")
-        for prop in self.objects(shape, f"{SH}property"):
-            # A conjunction of conjunctions stays flat, so a negation reaches each test.
-            conditions.extend(self.conditions(prop, var))
-        for alternatives in self.objects(shape, f"{SH}or"):
-            conditions.append("(" + " || ".join(f"({self.conforms(s, var)})" for s in self.items(alternatives)) + ")")
+        path = self.path(path_node)  # a property shape applied to the node: tests of its values
+        conditions = []
+        for value in self.objects(shape, f"{SH}hasValue"):
+            if self.reach is not None and not isinstance(path_node, ox.NamedNode):
+                # The nodes with ``value`` at the end of a complex path (a hierarchy: skos:broader*),
+                # listed once at compile time, as the class hierarchy is: Virtuoso 7 answers a
+                # transitive path inside EXISTS wrongly, and no store needs to walk it per node.
+                reaching = self.reach(f"SELECT DISTINCT ?node WHERE {{ ?node {path} {_iri(value)} }}")
+                self.compiled_from |= set(re.findall(r"<([^>]+)>", path))
+                conditions.append("(" + (" || ".join(f"{var} = {_iri(n)}" for n in reaching) or "false") + ")")
+            else:
+                conditions.append(f"EXISTS {{ {var} {path} {_iri(value)} }}")
+        for count in self.objects(shape, f"{SH}minCount"):
+            if int(count.value) > 0:
+                conditions.append(f"EXISTS {{ {self.distinct_values(var, path, int(count.value))} }}")
+        for count in self.objects(shape, f"{SH}maxCount"):
+            conditions.append(f"NOT EXISTS {{ {self.distinct_values(var, path, int(count.value) + 1)} }}")
+        other = self.var("other")
+        for _, _, fails in self.value_tests(shape, other):
+            conditions.append(f"NOT EXISTS {{ {var} {path} {other} FILTER({fails}) }}")
         return conditions
+
+    def distinct_values(self, var: str, path: str, count: int) -> str:
+        """A pattern: ``var`` has at least ``count`` distinct values on ``path`` (counts stay small in shapes)."""
+        if count > 4:
+            raise Unsupported("a count above 3 inside a nested shape")
+        names = [self.var("v") for _ in range(count)]
+        pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
+        return " ".join(f"{var} {path} {n} ." for n in names) + (f" FILTER({' && '.join(pairs)})" if pairs else "")
+
+    def deactivated(self, shape: Term) -> bool:
+        flag = self.one(shape, f"{SH}deactivated")
+        return isinstance(flag, ox.Literal) and flag.value == "true"
+
+    def value_tests(self, shape: Term, var: str) -> list[tuple[str, str, str]]:
+        """(component, passes, fails) for each constraint of ``shape`` that each value node meets on its own.
+
+        ``passes`` and ``fails`` are SPARQL expressions, one the negation of the other, written so that
+        neither can raise an error (an ill-formed literal, a number compared with an IRI: an error means
+        "fails") and so that every store tested plans them: negations are pushed down to each test.
+        """
+        tests: list[tuple[str, str, str]] = []
+
+        def test(name: str, passes: str, fails: str | None = None) -> None:
+            tests.append((name, passes, fails if fails is not None else _negate(passes)))
+
+        for cls in self.objects(shape, f"{SH}class"):
+            test("class", f"EXISTS {{ {self.instance_of(var, cls, listed=True)} }}")
+        for datatype in self.objects(shape, f"{SH}datatype"):
+            test("datatype", f"COALESCE({_datatype_ok(var, datatype)}, false)")
+        for kind in self.objects(shape, f"{SH}nodeKind"):
+            admitted = NODE_KINDS.get(kind.value.removeprefix(SH))
+            if admitted is None:
+                raise Unsupported(f"sh:nodeKind {kind.value}")
+            test("nodeKind", "(" + " || ".join(f"{name}({var})" for name in admitted) + ")")
+        for members in self.objects(shape, f"{SH}in"):
+            none_of = _none_of(var, self.items(members))
+            test("in", f"!{none_of}", none_of)
+        for name, operator in RANGES:
+            for bound in self.objects(shape, f"{SH}{name}"):
+                test(name, f"COALESCE({var} {operator} {_iri(bound)}, false)")
+        for name, operator in (("minLength", ">="), ("maxLength", "<=")):
+            for length in self.objects(shape, f"{SH}{name}"):
+                test(name, f"COALESCE(!isBlank({var}) && STRLEN(STR({var})) {operator} {int(length.value)}, false)")
+        for pattern in self.objects(shape, f"{SH}pattern"):
+            flags = self.one(shape, f"{SH}flags")
+            extra = f", {_iri(ox.Literal(flags.value))}" if flags is not None else ""
+            test(
+                "pattern",
+                f"COALESCE(!isBlank({var}) && REGEX(STR({var}), {_iri(ox.Literal(pattern.value))}{extra}), false)",
+            )
+        for languages in self.objects(shape, f"{SH}languageIn"):
+            matches = " || ".join(f'langMatches(lang({var}), "{t.value}")' for t in self.items(languages))
+            test("languageIn", f"COALESCE({matches or 'false'}, false)")
+        for node in self.objects(shape, f"{SH}node"):
+            test("node", self.conforms(node, var), self.conforms_to_none([node], var))
+        for alternatives in self.objects(shape, f"{SH}or"):
+            shapes = self.items(alternatives)
+            either = " || ".join(f"({self.conforms(s, var)})" for s in shapes) or "false"
+            test("or", f"({either})", self.conforms_to_none(shapes, var))
+        for members in self.objects(shape, f"{SH}and"):
+            shapes = self.items(members)
+            test("and", "(" + " && ".join(f"({self.conforms(s, var)})" for s in shapes) + ")" if shapes else "true")
+        for negated in self.objects(shape, f"{SH}not"):
+            test("not", self.conforms_to_none([negated], var), self.conforms(negated, var))
+        for members in self.objects(shape, f"{SH}xone"):
+            count = " + ".join(f"IF({self.conforms(s, var)}, 1, 0)" for s in self.items(members)) or "0"
+            test("xone", f"(({count}) = 1)")
+        if self.one(shape, f"{SH}path") is None:  # on a node shape the focus node itself must be the value
+            for value in self.objects(shape, f"{SH}hasValue"):
+                test("hasValue", f"sameTerm({var}, {_iri(value)})")
+        return tests
 
     # --- constraints ---------------------------------------------------------------
 
-    SUPPORTED: ClassVar[set[str]] = {
-        "minCount",
-        "maxCount",
+    #: Constraints each value node passes or fails on its own (:meth:`value_tests`).
+    VALUE_TESTS: ClassVar[set[str]] = {
         "class",
-        "hasValue",
-        "in",
         "datatype",
+        "nodeKind",
+        "in",
+        "minInclusive",
+        "minExclusive",
+        "maxInclusive",
+        "maxExclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "flags",
+        "languageIn",
         "node",
         "or",
+        "and",
+        "not",
+        "xone",
+        "hasValue",
+    }
+    #: Constraints of a property shape on the set of values.
+    SET_TESTS: ClassVar[set[str]] = {
+        "minCount",
+        "maxCount",
+        "uniqueLang",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
         "qualifiedValueShape",
         "qualifiedMinCount",
-        "sparql",
-        "languageIn",
+        "qualifiedMaxCount",
+        "qualifiedValueShapesDisjoint",
     }
+    SUPPORTED: ClassVar[set[str]] = VALUE_TESTS | SET_TESTS | {"sparql", "closed", "ignoredProperties"}
     IGNORED: ClassVar[set[str]] = {
         "path",
         "message",
@@ -334,7 +458,10 @@ class Compiler:
         "order",
         "group",
         "deactivated",
+        "defaultValue",
     }
+    #: What a shape used inside another (sh:node, sh:or, sh:and, sh:not, sh:xone) may hold.
+    NESTED: ClassVar[set[str]] = VALUE_TESTS | IGNORED | {"minCount", "maxCount"}
 
     def compile(self) -> tuple[list[Check], list[str]]:
         """Checks for every rule the compiler supports, and the rule ids left to pyshacl."""
@@ -352,9 +479,13 @@ class Compiler:
         return checks, unsupported
 
     def rule(self, rule_id: str, shape: ox.NamedNode | ox.BlankNode) -> list[Check]:
+        if self.deactivated(shape):
+            return []
         target = self.target(shape)
         if not target:
             raise Unsupported("shape without a target")
+        if self.one(shape, f"{SH}path") is not None:  # a property shape with targets of its own
+            return self.constraints(rule_id, shape, shape, target, shape)
         checks = self.constraints(rule_id, shape, shape, target, None)
         for prop in self.objects(shape, f"{SH}property"):
             checks += self.constraints(rule_id, shape, prop, target, prop)
@@ -372,23 +503,39 @@ class Compiler:
         severity = self.severity(shape)
         key = _key(shape)
         checks: list[Check] = []
-        if property_shape is None:
-            for quad in self.store.quads_for_pattern(shape, None, None):  # type: ignore[arg-type]
-                name = quad.predicate.value.removeprefix(SH)
-                if quad.predicate.value.startswith(SH) and name in self.SUPPORTED and name not in ("or", "sparql"):
+        if self.deactivated(shape):
+            return checks
+        if property_shape is None:  # a node shape: the focus node is the value node
+            for name in SET_ONLY:
+                if name not in ("equals", "disjoint") and self.objects(shape, f"{SH}{name}"):
                     raise Unsupported(f"sh:{name} on a node shape")
-            for alternatives in self.objects(shape, f"{SH}or"):
-                expression = self.conforms_to_none(self.items(alternatives), "?this")
+            for prop in self.objects(shape, f"{SH}equals"):  # the focus node must be its only value of prop
+                values = f"{target} ?this {_iri(prop)} ?value"
+                other = f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER(!sameTerm(?value, ?this)) }}"
+                itself = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {_iri(prop)} ?this }} }}"
+                checks += [
+                    Check(rule_id, key, severity, other, None, "value"),
+                    Check(rule_id, key, severity, itself, None, None, focus_is_value=True),
+                ]
+            for prop in self.objects(shape, f"{SH}disjoint"):
+                query = (
+                    f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {_iri(prop)} ?this BIND(?this AS ?value) }}"
+                )
+                checks.append(Check(rule_id, key, severity, query, None, "value"))
+            for name, _, fails in self.value_tests(shape, "?this"):
                 checks.append(
                     Check(
                         rule_id,
                         key,
                         severity,
-                        f"SELECT DISTINCT ?this ?value WHERE {{ {target} FILTER({expression}) BIND(?this AS ?value) }}",
+                        f"SELECT DISTINCT ?this ?value WHERE {{ {target} FILTER({fails}) BIND(?this AS ?value) }}",
                         None,
-                        "value",
+                        None if name == "hasValue" else "value",  # hasValue results name no value
                     )
                 )
+            closed = self.one(shape, f"{SH}closed")
+            if closed is not None and closed.value == "true":
+                checks.append(self.closed(rule_id, shape, target, severity))
             for constraint in self.objects(shape, f"{SH}sparql"):
                 checks.append(self.sparql(rule_id, shape, constraint, target, severity))
             return checks
@@ -439,29 +586,68 @@ class Compiler:
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count.value)})",
                 False,
             )
-        for cls in self.objects(shape, f"{SH}class"):
-            bad_value(f"NOT EXISTS {{ {self.instance_of('?value', cls, listed=True)} }}")
         for value in self.objects(shape, f"{SH}hasValue"):
             missing(f"?this {path} {_iri(value)}")
-        for members in self.objects(shape, f"{SH}in"):
-            bad_value(_none_of("?value", self.items(members)))
-        # An error in a conformance expression (an ill-formed literal) means "does not conform".
-        for datatype in self.objects(shape, f"{SH}datatype"):
-            bad_value(f"!COALESCE({_datatype_ok('?value', datatype)}, false)")
-        for node in self.objects(shape, f"{SH}node"):
-            bad_value(self.conforms_to_none([node], "?value"))
-        for alternatives in self.objects(shape, f"{SH}or"):
-            bad_value(self.conforms_to_none(self.items(alternatives), "?value"))
+        for _, _, fails in self.value_tests(shape, "?value"):
+            bad_value(fails)
+        for flag in self.objects(shape, f"{SH}uniqueLang"):
+            if flag.value == "true":  # one result per language used by two values
+                add(
+                    f"SELECT DISTINCT ?this (lang(?value) AS ?lang) WHERE {{ {value_target} ?this {path} ?value . "
+                    f'?this {path} ?other FILTER(!sameTerm(?value, ?other) && lang(?value) != "" '
+                    f"&& lang(?value) = lang(?other)) }}",
+                    False,
+                )
+        for prop in self.objects(shape, f"{SH}equals"):
+            add(
+                f"SELECT DISTINCT ?this ?value WHERE {{ {target} {{ ?this {path} ?value "
+                f"FILTER NOT EXISTS {{ ?this {_iri(prop)} ?value }} }} UNION {{ ?this {_iri(prop)} ?value "
+                f"FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}",
+                True,
+            )
+        for prop in self.objects(shape, f"{SH}disjoint"):
+            add(
+                f"SELECT DISTINCT ?this ?value WHERE {{ {value_target} ?this {path} ?value . "
+                f"?this {_iri(prop)} ?value }}",
+                True,
+            )
+        for name, operator in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
+            for prop in self.objects(shape, f"{SH}{name}"):  # a result for each pair that is not in order
+                add(
+                    f"SELECT ?this ?value WHERE {{ {value_target} ?this {path} ?value . ?this {_iri(prop)} ?other "
+                    f"FILTER(!COALESCE(?value {operator} ?other, false)) }}",
+                    True,
+                )
         qualified = self.objects(shape, f"{SH}qualifiedValueShape")
         if qualified:
+            disjoint = self.one(shape, f"{SH}qualifiedValueShapesDisjoint")
+            if disjoint is not None and disjoint.value == "true":
+                raise Unsupported("sh:qualifiedValueShapesDisjoint")
+            condition = self.conforms(qualified[0], "?value")
             minimum = self.one(shape, f"{SH}qualifiedMinCount")
-            if minimum is None or self.one(shape, f"{SH}qualifiedMaxCount") is not None:
-                raise Unsupported("qualifiedMaxCount")
-            if int(minimum.value) > 0:
-                too_few(int(minimum.value), self.conforms(qualified[0], "?value"))
-        if self.objects(shape, f"{SH}languageIn"):
-            raise Unsupported("sh:languageIn on a property shape")
+            if minimum is not None and int(minimum.value) > 0:
+                too_few(int(minimum.value), condition)
+            maximum = self.one(shape, f"{SH}qualifiedMaxCount")
+            if maximum is not None:
+                add(
+                    f"SELECT ?this WHERE {{ {value_target} ?this {path} ?value FILTER({condition}) }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(maximum.value)})",
+                    False,
+                )
         return checks
+
+    def closed(self, rule_id: str, shape: Term, target: str, severity: Severity) -> Check:
+        """sh:closed: every property of the focus node is a path of the shape's property shapes or ignored."""
+        allowed = [path for prop in self.objects(shape, f"{SH}property") for path in self.objects(prop, f"{SH}path")]
+        for ignored in self.objects(shape, f"{SH}ignoredProperties"):
+            allowed += self.items(ignored)
+        if any(not isinstance(a, ox.NamedNode) for a in allowed):
+            allowed = [a for a in allowed if isinstance(a, ox.NamedNode)]  # complex paths allow no predicate
+        query = (
+            f"SELECT DISTINCT ?this ?path ?value WHERE {{ {target} ?this ?path ?value "
+            f"{filter_(_none_of('?path', list(allowed)))}}}"
+        )
+        return Check(rule_id, _key(shape), severity, query, None, "value")
 
     def sparql(self, rule_id: str, shape: Term, constraint: Term, target: str, severity: Severity) -> Check:
         select = self.one(constraint, f"{SH}select")
