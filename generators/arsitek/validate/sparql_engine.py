@@ -542,10 +542,14 @@ class Compiler:
         path_node = self.one(shape, f"{SH}path")
         if path_node is None:
             raise Unsupported("property shape without sh:path")
-        if self.objects(shape, f"{SH}property"):
-            raise Unsupported("sh:property inside a property shape")
         path = self.path(path_node)
         result_path = path_node.value if isinstance(path_node, ox.NamedNode) else None
+        for inner in self.objects(shape, f"{SH}property"):
+            # The values on the path are the focus nodes of a property shape inside a property shape.
+            focus = self.var("focus")
+            outer = re.sub(r"[?$]this\b", focus, target)
+            values = f"{{ SELECT DISTINCT ?this WHERE {{ {outer} {focus} {path} ?this }} }}"
+            checks += self.constraints(rule_id, inner, inner, values, inner)
 
         def add(query: str, value: bool) -> None:
             checks.append(Check(rule_id, key, severity, query, result_path, "value" if value else None))
