@@ -370,8 +370,10 @@ def build(
         # and the English pages are rendered by a second process while this one renders the Indonesian.
         written = write_tree(
             out_dir,
-            itertools.chain(artifacts, site_part("id", True, progress)),
-            beside=lambda: site_part("en", False, None),
+            itertools.chain(artifacts, site_part("id", False, progress)),
+            # The files both languages share (the site's copy of the contracts) go with the English
+            # pages: this process writes the contracts themselves, so the two finish together.
+            beside=lambda: site_part("en", True, None),
         )
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 
