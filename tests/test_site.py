@@ -144,7 +144,22 @@ def test_search_finds_an_application_by_a_word_from_its_description(site: Path, 
     page.locator(".suggest a").first.wait_for()
     assert any("SIDALIH" in text for text in page.locator(".suggest a").all_inner_texts())
     page.goto((site / "id" / "cari.html").as_uri() + "?q=pemilih%20ganda")
+    page.locator("#search-results li").first.wait_for()
     assert "SIDALIH" in page.locator("#search-results").inner_text()
+    page.close()
+
+
+def test_the_search_index_is_loaded_only_when_search_is_used(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """At national scale the index is megabytes: opening a page must not parse it, using search must."""
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((site / "en" / "aplikasi" / "sidalih.html").as_uri())
+    page.wait_for_load_state("load")
+    assert requested and not any(url.endswith("search-index.js") for url in requested)
+    page.focus("#q")
+    page.wait_for_function("() => Array.isArray(window.ARSITEK_SEARCH)")
+    assert any(url.endswith("/en/search-index.js") for url in requested)
     page.close()
 
 

@@ -39,6 +39,19 @@
     });
   });
 
+  // The search index is one script per language (megabytes for a national model): it is loaded when
+  // the reader first uses search, not parsed again on every page they open.
+  var waiting = null;
+  function withIndex(callback) {
+    if (window.ARSITEK_SEARCH) { callback(); return; }
+    if (waiting) { waiting.push(callback); return; }
+    waiting = [callback];
+    var script = document.createElement("script");
+    script.src = up + "search-index.js";
+    script.onload = function () { var queued = waiting; waiting = null; queued.forEach(function (f) { f(); }); };
+    document.head.appendChild(script);
+  }
+
   function search(q) {
     var words = norm(q).split(/\s+/).filter(Boolean);
     if (!words.length || !window.ARSITEK_SEARCH) { return []; }
@@ -71,11 +84,14 @@
   var input = document.getElementById("q");
   var suggest = document.querySelector(".suggest");
   if (input && suggest) {
+    input.addEventListener("focus", function () { withIndex(function () {}); });
     input.addEventListener("input", function () {
-      var hits = search(input.value).slice(0, 8);
-      suggest.innerHTML = "";
-      hits.forEach(function (h) { suggest.appendChild(item(h)); });
-      suggest.hidden = hits.length === 0;
+      withIndex(function () {
+        var hits = search(input.value).slice(0, 8);
+        suggest.innerHTML = "";
+        hits.forEach(function (h) { suggest.appendChild(item(h)); });
+        suggest.hidden = hits.length === 0;
+      });
     });
     input.addEventListener("blur", function () { setTimeout(function () { suggest.hidden = true; }, 200); });
   }
@@ -84,15 +100,17 @@
   if (results) {
     var q = new URLSearchParams(window.location.search).get("q") || "";
     if (input) { input.value = q; }
-    var hits = search(q);
-    var summary = document.getElementById("search-summary");
-    hits.forEach(function (h) {
-      var li = item(h);
-      var p = document.createElement("p");
-      p.textContent = h.d;
-      li.appendChild(p);
-      results.appendChild(li);
+    withIndex(function () {
+      var hits = search(q);
+      var summary = document.getElementById("search-summary");
+      hits.forEach(function (h) {
+        var li = item(h);
+        var p = document.createElement("p");
+        p.textContent = h.d;
+        li.appendChild(p);
+        results.appendChild(li);
+      });
+      summary.textContent = hits.length ? hits.length + " \u00d7" : summary.getAttribute("data-none");
     });
-    summary.textContent = hits.length ? hits.length + " \u00d7" : summary.getAttribute("data-none");
   }
 })();
