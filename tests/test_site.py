@@ -149,6 +149,18 @@ def test_search_finds_an_application_by_a_word_from_its_description(site: Path, 
     page.close()
 
 
+def test_search_ranks_a_title_that_is_the_query_before_titles_that_contain_it(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """Thousands of similar names at national scale: the element named exactly so comes first."""
+    page = browser.new_page()
+    page.goto((site / "en" / "index.html").as_uri())
+    page.fill("#q", "district tally")
+    page.locator(".suggest a").first.wait_for()
+    suggestions = page.locator(".suggest a").all_inner_texts()
+    assert suggestions[0].startswith("District tally"), suggestions
+    assert any(s.startswith("D.Hasil (district tally)") for s in suggestions)
+    page.close()
+
+
 def test_the_search_index_is_loaded_only_when_search_is_used(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
     """At national scale the index is megabytes: opening a page must not parse it, using search must."""
     page = browser.new_page()

@@ -55,14 +55,19 @@
   function search(q) {
     var words = norm(q).split(/\s+/).filter(Boolean);
     if (!words.length || !window.ARSITEK_SEARCH) { return []; }
-    var scored = [];
+    var scored = [], whole = words.join(" ");
     window.ARSITEK_SEARCH.forEach(function (entry) {
       var title = norm(entry.t), body = norm(entry.d + " " + entry.k), score = 0;
+      var titleWords = " " + title.split(/\s+/).join(" ");
       for (var i = 0; i < words.length; i++) {
-        if (title.indexOf(words[i]) !== -1) { score += 3; }
+        // A word that starts a word of the title counts more than one found inside it: among thousands
+        // of "Aplikasi 1500x", the query "aplikasi 1500" puts Aplikasi 1500 before Aplikasi 11500.
+        if (titleWords.indexOf(" " + words[i]) !== -1) { score += 4; }
+        else if (title.indexOf(words[i]) !== -1) { score += 3; }
         else if (body.indexOf(words[i]) !== -1) { score += 1; }
         else { return; }
       }
+      if (title === whole) { score += 10; }
       scored.push([score, entry]);
     });
     scored.sort(function (a, b) { return b[0] - a[0] || a[1].t.localeCompare(b[1].t); });
