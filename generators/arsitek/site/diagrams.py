@@ -182,13 +182,20 @@ def render_many(graphs: list[graphviz.Digraph], prefix: str, batch: int = 250) -
         return [_inline(svg, prefix) for documents in pool.map(run, chunks) for svg in documents]
 
 
-_PROLOG = re.compile(r"\A<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s*", re.DOTALL)
-_ID = re.compile(r'\bid="(?=[^"]+")')
+_PROLOG = re.compile(r"\A<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*")
+_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
 
 
 def _inline(svg: str, prefix: str) -> str:
-    """Drop the prolog, doctype and comments, and prefix every id: two passes over the text, no callbacks."""
-    return _ID.sub(f'id="{prefix}-', _PROLOG.sub("", svg))
+    """Drop the prolog, doctype and comments, and prefix every id.
+
+    Searches that start with a literal (``<!--``, `` id="``) run at C speed; a pattern that does not
+    (an alternation, ``\\bid=``) is tried at every character, which took a national build's
+    Python process a fifth of its time. Graphviz writes every attribute after a space.
+    """
+    start = max(svg.find("<svg"), 0)
+    head = _COMMENT.sub("", _PROLOG.sub("", svg[:start]))
+    return head + _COMMENT.sub("", svg[start:]).replace(' id="', f' id="{prefix}-')
 
 
 def context(site: Site, page: Page, lang: str) -> graphviz.Digraph:
