@@ -193,19 +193,24 @@ def _rows(model: LoadedModel, query: str) -> list[dict[str, str | ox.Literal]]:
 
 
 def _texts(model: LoadedModel, predicate: str) -> dict[str, Texts]:
+    """Each subject's text per language; of two in one language, the first in code point order.
+
+    Picked here rather than with ORDER BY, which took the store four times as long on a national model.
+    """
     out: dict[str, Texts] = defaultdict(dict)
-    for row in _rows(model, f"SELECT ?s ?t WHERE {{ ?s {predicate} ?t FILTER(isLiteral(?t)) }} ORDER BY ?s ?t"):
-        literal = row["t"]
-        assert isinstance(literal, ox.Literal)
-        out[str(row["s"])].setdefault(literal.language or "", literal.value)
+    query = f"SELECT ?s ?t WHERE {{ ?s {predicate} ?t FILTER(isLiteral(?t)) }}"
+    for subject, literal in model.query(_PREFIXES + query):
+        texts = out[subject.value]
+        language = literal.language or ""
+        if language not in texts or literal.value < texts[language]:
+            texts[language] = literal.value
     return out
 
 
 def _multi(model: LoadedModel, predicate: str) -> dict[str, tuple[str, ...]]:
     out: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(model, f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
-        value = row["o"]
-        out[str(row["s"])].add(value.value if isinstance(value, ox.Literal) else value)
+    for subject, value in model.query(_PREFIXES + f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
+        out[subject.value].add(value.value)
     return {s: tuple(sorted(v)) for s, v in out.items()}
 
 

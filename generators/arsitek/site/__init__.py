@@ -237,7 +237,7 @@ def _relations(model: LoadedModel) -> list[tuple[str, str, str]]:
     rows = model.query(
         "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?p), 'https://w3id.org/arsitek/')) }"
     )
-    return sorted((r["s"].value, r["p"].value, r["o"].value) for r in rows)
+    return sorted((s.value, p.value, o.value) for s, p, o in rows)
 
 
 def _counts(site: Site) -> dict[str, Any]:
