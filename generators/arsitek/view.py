@@ -177,21 +177,6 @@ class ArchitectureView:
         return {data: tuple(sorted(ps, key=lambda p: p.iri)) for data, ps in out.items()}
 
 
-def _rows(model: LoadedModel, query: str) -> list[dict[str, str | ox.Literal]]:
-    out: list[dict[str, str | ox.Literal]] = []
-    solutions = model.query(_PREFIXES + query)
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
-        row: dict[str, str | ox.Literal] = {}
-        for name in names:
-            term = solution[name]
-            if term is None:
-                continue
-            row[name] = term if isinstance(term, ox.Literal) else term.value
-        out.append(row)
-    return out
-
-
 def _texts(model: LoadedModel, predicate: str) -> dict[str, Texts]:
     """Each subject's text per language; of two in one language, the first in code point order.
 
