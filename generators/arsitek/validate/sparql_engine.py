@@ -77,17 +77,6 @@ NODE_KINDS = {
     "IRIOrLiteral": ("isIRI", "isLiteral"),
 }
 RANGES = (("minInclusive", ">="), ("minExclusive", ">"), ("maxInclusive", "<="), ("maxExclusive", "<"))
-#: Constraints only a property shape can hold (they count or compare the values on a path).
-SET_ONLY = (
-    "minCount",
-    "maxCount",
-    "uniqueLang",
-    "equals",
-    "disjoint",
-    "lessThan",
-    "lessThanOrEquals",
-    "qualifiedValueShape",
-)
 
 INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
     "long": (-(2**63), 2**63 - 1),
@@ -428,16 +417,20 @@ class Compiler:
         "xone",
         "hasValue",
     }
-    #: Constraints of a property shape on the set of values.
-    SET_TESTS: ClassVar[set[str]] = {
+    #: Constraints that count or compare the values on a path: a node shape cannot hold them.
+    PATH_ONLY: ClassVar[set[str]] = {
         "minCount",
         "maxCount",
         "uniqueLang",
-        "equals",
-        "disjoint",
         "lessThan",
         "lessThanOrEquals",
         "qualifiedValueShape",
+    }
+    #: Constraints on the set of a property shape's values (equals and disjoint also on a node shape;
+    #: the qualified counts mean nothing without sh:qualifiedValueShape).
+    SET_TESTS: ClassVar[set[str]] = PATH_ONLY | {
+        "equals",
+        "disjoint",
         "qualifiedMinCount",
         "qualifiedMaxCount",
         "qualifiedValueShapesDisjoint",
@@ -506,8 +499,8 @@ class Compiler:
         if self.deactivated(shape):
             return checks
         if property_shape is None:  # a node shape: the focus node is the value node
-            for name in SET_ONLY:
-                if name not in ("equals", "disjoint") and self.objects(shape, f"{SH}{name}"):
+            for name in sorted(self.PATH_ONLY):
+                if self.objects(shape, f"{SH}{name}"):
                     raise Unsupported(f"sh:{name} on a node shape")
             for prop in self.objects(shape, f"{SH}equals"):  # the focus node must be its only value of prop
                 values = f"{target} ?this {_iri(prop)} ?value"
