@@ -46,6 +46,7 @@ PATTERN_STYLE = {
     "file-exchange": ("#6b6f76", "solid"),
 }
 FONT = "Helvetica"
+NO_DOT = "Graphviz's `dot` is not installed (Debian: apt-get install graphviz)"
 #: Above this many elements a site-wide diagram is not drawn: dot takes minutes on thousands of nodes,
 #: and no reader follows ten thousand boxes. The lists by kind and the per-element diagrams remain.
 MAX_NODES = 600
@@ -150,7 +151,7 @@ def render(graph: graphviz.Digraph, prefix: str = "d") -> str:
     try:
         svg = graph.pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound:
-        raise ArsitekError("Graphviz's `dot` is not installed (Debian: apt-get install graphviz)") from None
+        raise ArsitekError(NO_DOT) from None
     return _inline(svg, prefix)
 
 
@@ -168,7 +169,7 @@ def render_many(graphs: list[graphviz.Digraph], prefix: str, batch: int = 250) -
         try:
             done = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False)
         except FileNotFoundError:
-            raise ArsitekError("Graphviz's `dot` is not installed (Debian: apt-get install graphviz)") from None
+            raise ArsitekError(NO_DOT) from None
         if done.returncode != 0:
             raise ArsitekError(f"Graphviz failed: {done.stderr.decode('utf-8', 'replace').strip()}")
         # After the first graph of an input, dot names each graph's group "page0,1_graph0"; alone it is "graph0".

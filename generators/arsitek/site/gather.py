@@ -98,8 +98,9 @@ class Site:
             item = self._items.get(key)
             if item is None:
                 page = self.pages.get(iri)
-                label = "" if page is None else escape(text(page.label, lang))
-                item = "" if page is None else f'<li><a href="{escape(up + page.path)}">{label}</a></li>'
+                item = ""
+                if page is not None:
+                    item = f'<li><a href="{escape(up + page.path)}">{escape(text(page.label, lang))}</a></li>'
                 self._items[key] = item
             items.append(item)
         return Markup("".join(items))

@@ -118,11 +118,15 @@ def validate_model(model: LoadedModel, shapes: ShapesGraph, engine: str = "sparq
     return result_of(model, shapes, runner.run(model, shapes), runner.name)
 
 
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each finding once: an engine may report one violation through two paths to it."""
+    return list({f.identity: f for f in findings}.values())
+
+
 def result_of(model: LoadedModel, shapes: ShapesGraph, raw: list[Finding], engine: str) -> ValidationResult:
     """An engine's raw findings, each once, placed (label, file, line) and sorted."""
-    unique = list({f.identity: f for f in raw}.values())
     return ValidationResult(
-        findings=tuple(_place(model, unique)),
+        findings=tuple(_place(model, _once(raw))),
         rules=shapes.rules,
         files=tuple(f.display for f in model.files),
         triples=len(model),
@@ -142,11 +146,10 @@ def validate_endpoint(
             f"rules {', '.join(unsupported)} use SHACL features only pyshacl runs, and pyshacl needs the model "
             "on this machine: validate the files instead"
         )
-    unique = list({f.identity: f for f in findings}.values())
     shown = {g: g.removeprefix(base) for g in roles}
     count = endpoint.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return ValidationResult(
-        findings=tuple(_place_remote(endpoint, roles, shown, unique)),
+        findings=tuple(_place_remote(endpoint, roles, shown, _once(findings))),
         rules=shapes.rules,
         files=tuple(shown[g] for g in roles if roles[g] == "model"),
         triples=int(count[0]["n"].value) if count and "n" in count[0] else 0,

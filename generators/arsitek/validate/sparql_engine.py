@@ -325,14 +325,18 @@ class Compiler:
     def distinct_values(self, var: str, path: str, count: int) -> str:
         """A pattern: ``var`` has at least ``count`` distinct values on ``path`` (counts stay small in shapes)."""
         if count > 4:
-            raise Unsupported("a count above 3 inside a nested shape")
+            raise Unsupported(f"{count} distinct values to count inside a nested shape (at most 4)")
         names = [self.var("v") for _ in range(count)]
         pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
         return " ".join(f"{var} {path} {n} ." for n in names) + (f" FILTER({' && '.join(pairs)})" if pairs else "")
 
+    def flag(self, shape: Term, name: str) -> bool:
+        """A boolean parameter (sh:deactivated, sh:closed...) set to true: written so, as the suite requires."""
+        value = self.one(shape, f"{SH}{name}")
+        return isinstance(value, ox.Literal) and value.value == "true"
+
     def deactivated(self, shape: Term) -> bool:
-        flag = self.one(shape, f"{SH}deactivated")
-        return isinstance(flag, ox.Literal) and flag.value == "true"
+        return self.flag(shape, "deactivated")
 
     def value_tests(self, shape: Term, var: str) -> list[tuple[str, str, str]]:
         """(component, passes, fails) for each constraint of ``shape`` that each value node meets on its own.
@@ -526,8 +530,7 @@ class Compiler:
                         None if name == "hasValue" else "value",  # hasValue results name no value
                     )
                 )
-            closed = self.one(shape, f"{SH}closed")
-            if closed is not None and closed.value == "true":
+            if self.flag(shape, "closed"):
                 checks.append(self.closed(rule_id, shape, target, severity))
             for constraint in self.objects(shape, f"{SH}sparql"):
                 checks.append(self.sparql(rule_id, shape, constraint, target, severity))
@@ -587,14 +590,13 @@ class Compiler:
             missing(f"?this {path} {_iri(value)}")
         for _, _, fails in self.value_tests(shape, "?value"):
             bad_value(fails)
-        for flag in self.objects(shape, f"{SH}uniqueLang"):
-            if flag.value == "true":  # one result per language used by two values
-                add(
-                    f"SELECT DISTINCT ?this (lang(?value) AS ?lang) WHERE {{ {value_target} ?this {path} ?value . "
-                    f'?this {path} ?other FILTER(!sameTerm(?value, ?other) && lang(?value) != "" '
-                    f"&& lang(?value) = lang(?other)) }}",
-                    False,
-                )
+        if self.flag(shape, "uniqueLang"):  # one result per language used by two values
+            add(
+                f"SELECT DISTINCT ?this (lang(?value) AS ?lang) WHERE {{ {value_target} ?this {path} ?value . "
+                f'?this {path} ?other FILTER(!sameTerm(?value, ?other) && lang(?value) != "" '
+                f"&& lang(?value) = lang(?other)) }}",
+                False,
+            )
         for prop in self.objects(shape, f"{SH}equals"):
             add(
                 f"SELECT DISTINCT ?this ?value WHERE {{ {target} {{ ?this {path} ?value "
@@ -617,8 +619,7 @@ class Compiler:
                 )
         qualified = self.objects(shape, f"{SH}qualifiedValueShape")
         if qualified:
-            disjoint = self.one(shape, f"{SH}qualifiedValueShapesDisjoint")
-            if disjoint is not None and disjoint.value == "true":
+            if self.flag(shape, "qualifiedValueShapesDisjoint"):
                 raise Unsupported("sh:qualifiedValueShapesDisjoint")
             condition = self.conforms(qualified[0], "?value")
             minimum = self.one(shape, f"{SH}qualifiedMinCount")
