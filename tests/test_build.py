@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from arsitek.errors import ArsitekError, OutputError
-from arsitek.output import safe_relative, write_tree
+from arsitek.output import OutputTree, SameAs, safe_relative, write_tree
 from tests.conftest import FIXTURES
 from tests.test_cli import arsitek
 
@@ -109,3 +111,53 @@ def test_a_failure_in_the_second_process_keeps_the_old_tree(tmp_path: Path, thei
         write_tree(target, [("id/a.html", "a")], beside=lambda: __import__("time").sleep(0.3) or theirs)
     assert [p.name for p in target.iterdir()] == ["old.html"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_a_file_the_same_as_another_is_linked_not_written_twice(tmp_path: Path) -> None:
+    """The site's copy of the contracts: one file on disk with two names, where the file system allows."""
+    target = tmp_path / "out"
+    write_tree(target, [("contracts/a.json", "{}"), ("site/contracts/a.json", SameAs("contracts/a.json"))])
+    original, copy = target / "contracts" / "a.json", target / "site" / "contracts" / "a.json"
+    assert copy.read_text(encoding="utf-8") == "{}"
+    assert os.path.samefile(original, copy)
+    with pytest.raises(OutputError, match="leave the output folder"):
+        write_tree(tmp_path / "other", [("a", "x"), ("b", SameAs("../out/contracts/a.json"))])
+    with pytest.raises(OutputError, match="both be written"):
+        write_tree(tmp_path / "other", [("a", "x"), ("b", "y"), ("b", SameAs("a"))])
+
+
+def test_parts_written_beside_at_different_times_make_one_tree(tmp_path: Path) -> None:
+    """The build starts one writer before gathering the site and one after; all three parts land together."""
+    target = tmp_path / "out"
+    with OutputTree(target) as tree:
+        tree.write_beside(lambda: [("contracts/a.json", "{}")])
+        assert not target.exists()
+        tree.write_beside(lambda: [("en/a.html", "b")])
+        tree.write([("id/a.html", "a")])
+    assert tree.written == 3
+    assert snapshot(target) == {"contracts/a.json": b"{}", "en/a.html": b"b", "id/a.html": b"a"}
+
+
+def test_a_failure_here_stops_the_writers_beside_and_keeps_the_old_tree(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    write_tree(target, [("old.html", "old")])
+
+    pid_file = tmp_path / "pid"
+
+    def slow() -> list[tuple[str, str]]:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+        (tmp_path / "finished").touch()  # only if it was waited for instead of stopped
+        return [("late.html", "late")]
+
+    with pytest.raises(OutputError), OutputTree(target) as tree:
+        tree.write_beside(slow)
+        while not pid_file.exists():
+            time.sleep(0.01)
+        tree.write([("../evil.html", "x")])
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not waited for
+        os.kill(int(pid_file.read_text()), 0)
+    pid_file.unlink()
+    assert not (tmp_path / "finished").exists()
+    assert snapshot(target) == {"old.html": b"old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

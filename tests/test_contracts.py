@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from arsitek.generators.contracts import generate
+from arsitek.generators.contracts import generate, plan
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
 from arsitek.view import ArchitectureView, build_view
@@ -207,6 +207,14 @@ def test_catalogue_lists_every_flow_with_existing_contracts(kpu: dict[str, str],
     dpt_to_parties = next(r for r in catalogue if r["iri"].endswith("IntegrasiSalinanDptPartai"))
     assert "nik (umum)" in dpt_to_parties["personal_data"][0]["attributes"]
     assert "| DPT copies for political parties |" in kpu["catalogue.md"]
+
+
+def test_the_planned_catalogue_is_the_one_written(kpu: dict[str, str], folders: DataFolders) -> None:
+    """The site lists each flow's contracts from the plan, before the JSON is written out by another process."""
+    planned = plan(view_of(folders, folders.model))
+    assert planned.catalogue == json.loads(kpu["catalogue.json"])["integrations"]
+    assert [path for path, _ in planned.files] == sorted(kpu)
+    assert dict(planned.artifacts()) == kpu
 
 
 def test_generation_is_byte_identical(folders: DataFolders, kpu: dict[str, str]) -> None:

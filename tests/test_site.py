@@ -40,7 +40,7 @@ def build(folders: DataFolders, shapes: ShapesGraph, out: Path, *paths: Path) ->
     model = load_model(list(paths), [folders.ontology], exclude=[folders.shapes])
     result = validate_model(model, shapes)
     view = build_view(model)
-    write_tree(out, build_site(model, view, result, folders.ontology, contracts.generate(view)))
+    write_tree(out, build_site(model, view, result, folders.ontology, contracts.plan(view)))
     return out
 
 

@@ -6,7 +6,6 @@ found, 1 something was, 2 the command could not run (bad input, bad usage).
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -343,8 +342,8 @@ def build(
     from rich.progress import Progress
 
     from arsitek.generators import contracts
-    from arsitek.output import write_tree
-    from arsitek.site import iter_site, prepare_site
+    from arsitek.output import OutputTree, SameAs, Written
+    from arsitek.site import downloads, iter_site, prepare_site, shared_files
     from arsitek.validate.report import RENDERERS
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
@@ -353,28 +352,37 @@ def build(
     except ModelInvalid as exc:
         raise ModelInvalid(f"{exc}; {out_dir} was left as it was") from None
     suffixes = {"text": "txt", "json": "json", "junit": "junit.xml", "sarif": "sarif"}
-    artifacts: list[tuple[str, str | bytes]] = [
+    reports = [
         (f"validation/report.{suffixes[fmt]}", RENDERERS[fmt](result, lang, threshold)) for fmt in sorted(suffixes)
     ]
-    contract_artifacts = contracts.generate(view)
-    artifacts += [(f"contracts/{path}", content) for path, content in contract_artifacts]
+    planned = contracts.plan(view)
+
+    def needing_no_site() -> Iterator[Written]:
+        """Reports, contracts (and the site's copy of them) and spreadsheets: the model is all they need."""
+        yield from reports
+        copies: list[Written] = []
+        for path, content in planned.artifacts():
+            yield (f"contracts/{path}", content)
+            copies.append((path, SameAs(f"contracts/{path}")))
+        yield from ((f"site/{path}", content) for path, content in shared_files(copies))
+        yield from ((f"site/{path}", content) for path, content in downloads(model, view))
+
+    def site_part(lang: str, shown: Any) -> Iterator[Written]:
+        return ((f"site/{p}", c) for p, c in iter_site(prepared, (lang,), shown))
+
     console = _console(stderr=True)
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
-        # Gathered before the second process forks, so both render from one copy.
-        prepared = prepare_site(model, view, result, data_folders(ontology_dir).ontology, contract_artifacts)
-
-        def site_part(lang: str, shared: bool, shown: Any) -> Iterator[tuple[str, str | bytes]]:
-            return ((f"site/{p}", c) for p, c in iter_site(prepared, (lang,), shared, shown))
-
-        # The site is written as it is rendered, so a national model's pages never all sit in memory,
-        # and the English pages are rendered by a second process while this one renders the Indonesian.
-        written = write_tree(
-            out_dir,
-            itertools.chain(artifacts, site_part("id", False, progress)),
-            # The files both languages share (the site's copy of the contracts) go with the English
-            # pages: this process writes the contracts themselves, so the two finish together.
-            beside=lambda: site_part("en", True, None),
-        )
+    with (
+        Progress(console=console, transient=True, disable=not console.is_terminal) as progress,
+        OutputTree(out_dir) as tree,
+    ):
+        # Three processes share the two cores: one writes what needs no gathered site while this one
+        # gathers it; then the English pages are rendered beside the Indonesian. Nothing is swapped
+        # into out_dir until all three are done.
+        tree.write_beside(needing_no_site)
+        prepared = prepare_site(model, view, result, data_folders(ontology_dir).ontology, planned.catalogue)
+        tree.write_beside(lambda: site_part("en", None))
+        tree.write(site_part("id", progress))
+    written = tree.written
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 
 

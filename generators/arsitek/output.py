@@ -11,11 +11,25 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import NamedTuple
 
 from arsitek import parallel
 from arsitek.errors import OutputError
 
+
+class SameAs(NamedTuple):
+    """An artifact's content: the same bytes as the artifact at ``path``, written before it by the same writer.
+
+    Hard-linked where the file system allows (a national site's copy of the contracts is 120,000 files).
+    """
+
+    path: str
+
+
 Artifact = tuple[str, str | bytes]
+#: What a writer takes: an artifact, or a path with the same content as one written before.
+Written = tuple[str, str | bytes | SameAs]
 
 
 def safe_relative(relative: str) -> PurePosixPath:
@@ -47,52 +61,101 @@ def write_file(path: Path, content: str | bytes) -> None:
         raise
 
 
+class OutputTree:
+    """A build's output folder, assembled in a staging folder beside it and swapped in only when complete.
+
+    Parts can be written by forked children (:meth:`write_beside`) while this process prepares
+    the next part. A failure anywhere, in this process or a child, throws the staging folder
+    away and leaves the previous output as it was.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.resolve()
+        self.written = 0
+        self._running: list[parallel.Running] = []
+        self._staging = self.target
+
+    def __enter__(self) -> OutputTree:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+        return self
+
+    def write(self, artifacts: Iterable[Written]) -> None:
+        self.written += _write_into(self._staging, artifacts)
+
+    def write_beside(self, artifacts: Callable[[], Iterable[Written]]) -> None:
+        """Write ``artifacts()`` from a forked child, starting now (on Linux; elsewhere, now and here)."""
+        staging = self._staging
+        self._running.append(parallel.start(lambda: _write_into(staging, artifacts())))
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        try:
+            if kind is None:
+                while self._running:
+                    self.written += self._running.pop(0).result()
+                self._swap()
+        finally:
+            for running in self._running:
+                running.cancel()
+            self._running.clear()
+            shutil.rmtree(self._staging, ignore_errors=True)  # gone already when it was swapped in
+
+    def _swap(self) -> None:
+        old = None
+        if self.target.exists():
+            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+            os.replace(self.target, old)
+        os.replace(self._staging, self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def write_tree(
-    target: Path, artifacts: Iterable[Artifact], beside: Callable[[], Iterable[Artifact]] | None = None
+    target: Path, artifacts: Iterable[Written], beside: Callable[[], Iterable[Written]] | None = None
 ) -> int:
     """Replace ``target`` with a folder holding exactly ``artifacts``; returns how many were written.
 
     ``beside`` yields more artifacts (with paths of their own) that a second process renders and
     writes at the same time, on Linux; the folder is swapped in only when both are complete.
     """
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        if beside is None:
-            count = _write_into(staging, artifacts)
-        else:
-            mine, theirs = parallel.beside(
-                lambda: _write_into(staging, artifacts), lambda: _write_into(staging, beside())
-            )
-            count = mine + theirs
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+    with OutputTree(target) as tree:
+        if beside is not None:
+            tree.write_beside(beside)
+        tree.write(artifacts)
+    return tree.written
 
 
-def _write_into(staging: Path, artifacts: Iterable[Artifact]) -> int:
+def _write_into(staging: Path, artifacts: Iterable[Written]) -> int:
     count = 0
     root = staging.resolve()
-    checked: set[Path] = set()  # folders already resolved: a national site writes thousands of files per folder
+    checked: set[str] = set()  # folders already resolved: a national site writes thousands of files per folder
     for relative, content in artifacts:
-        destination = staging.joinpath(*safe_relative(relative).parts)
-        if destination.parent not in checked:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if not destination.parent.resolve().is_relative_to(root):
+        destination = os.path.join(root, *safe_relative(relative).parts)
+        folder = os.path.dirname(destination)
+        if folder not in checked:
+            os.makedirs(folder, exist_ok=True)
+            if not Path(folder).resolve().is_relative_to(root):
                 raise OutputError(f"refusing to write {relative!r}: it would leave the output folder")
-            checked.add(destination.parent)
-        if os.path.lexists(destination):  # the staging folder is new: anything here was written by this build
-            raise OutputError(f"two artifacts would both be written to {relative!r}")
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        destination.write_bytes(data)
+            checked.add(folder)
+        try:  # "x": the staging folder is new, so a file already there was written by this build
+            if isinstance(content, SameAs):
+                _link(os.path.join(root, *safe_relative(content.path).parts), destination)
+            else:
+                with open(destination, "xb") as handle:
+                    handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+        except FileExistsError:
+            raise OutputError(f"two artifacts would both be written to {relative!r}") from None
         count += 1
     return count
+
+
+def _link(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        with open(source, "rb") as original, open(destination, "xb") as copy:
+            shutil.copyfileobj(original, copy)

@@ -86,28 +86,84 @@ def _receive(reader: Connection) -> Any:
     return payload
 
 
+class Running:
+    """Work started in a forked child by :func:`start`: :meth:`result` waits for it."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._done: Any = None
+        self._child: Any = None
+        if not can_fork():  # without fork the work is done now, one thing after another
+            self._done = work()
+            return
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        self._child = context.Process(target=_child, args=(work, writer), daemon=True)
+        _freeze()
+        try:
+            self._child.start()
+        except BaseException:
+            _thaw()
+            raise
+        writer.close()
+
+    def result(self) -> Any:
+        if self._child is None:
+            return self._done
+        try:
+            return _receive(self._reader)
+        finally:
+            self._end()
+
+    def cancel(self) -> None:
+        """Stop the child (the parent failed: what it was writing is thrown away)."""
+        if self._child is not None:
+            self._child.terminate()
+            self._end()
+
+    def _end(self) -> None:
+        self._child.join()
+        self._reader.close()
+        self._child = None
+        _thaw()
+
+
+_frozen = 0
+
+
+def _freeze() -> None:
+    # Everything loaded so far is kept out of the garbage collector's reach while a child runs: its
+    # full passes would walk the whole model in each process, and in the child write to every shared
+    # page, copying the parent's memory (about a tenth of a national build's time).
+    global _frozen
+    gc.freeze()  # again at every fork: what was built since (a gathered site) is shared too
+    _frozen += 1
+
+
+def _thaw() -> None:
+    global _frozen
+    _frozen -= 1
+    if _frozen == 0:
+        gc.unfreeze()
+
+
+def start(work: Callable[[], Any]) -> Running:
+    """``work()`` in a forked child, from now on, while this process goes on; its result is small (pickled back).
+
+    Without fork (macOS, Windows) the work is done before this returns.
+    """
+    return Running(work)
+
+
 def beside(mine: Callable[[], R], theirs: Callable[[], R]) -> tuple[R, R]:
     """``mine()`` here and ``theirs()`` in a forked child at the same time; both results (small, pickled back).
 
     Without fork (macOS, Windows) the two run one after the other.
     """
-    if not can_fork():
-        return mine(), theirs()
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(theirs, writer), daemon=True)
-    # Everything loaded so far is kept out of the garbage collector's reach while both run: its full
-    # passes would walk the whole model in each process, and in the child write to every shared page,
-    # copying the parent's memory (about a tenth of a national build's time).
-    gc.freeze()
+    running = start(theirs)
     try:
-        child.start()
-        writer.close()
-        try:
-            first = mine()
-            second: R = _receive(reader)
-        finally:
-            child.join()
-    finally:
-        gc.unfreeze()
+        first = mine()
+    except BaseException:
+        running.cancel()
+        raise
+    second: R = running.result()
     return first, second

@@ -8,9 +8,10 @@ search index is a script, diagrams are inline SVG, nothing is fetched.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,10 +21,11 @@ from markupsafe import Markup
 from networkx import DiGraph
 
 from arsitek import __version__
+from arsitek.generators.contracts import Contracts
 from arsitek.load import LoadedModel
 from arsitek.output import Artifact
 from arsitek.site import diagrams, dictionary
-from arsitek.site.gather import Page, Site, gather
+from arsitek.site.gather import Page, Site, concepts_of, gather
 from arsitek.site.i18n import UI
 from arsitek.site.impact import dependency_graph, impact_of
 from arsitek.site.kinds import DOMAINS, KINDS
@@ -55,13 +57,20 @@ def build_site(
     view: ArchitectureView,
     result: ValidationResult,
     ontology: Path,
-    contracts: list[Artifact] | None = None,
+    contracts: Contracts | None = None,
     templates: Path | None = None,
     progress: Any = None,
 ) -> list[Artifact]:
-    """Every artifact of the site, sorted (for tests and small models; the CLI streams :func:`iter_site`)."""
-    prepared = prepare_site(model, view, result, ontology, contracts, templates)
-    return sorted(iter_site(prepared, progress=progress), key=lambda a: a[0])
+    """Every artifact of the site, sorted (for tests and small models; the CLI streams the parts).
+
+    The parts: the pages of each language (:func:`iter_site`, which needs the gathered site), and
+    what needs only the model: the spreadsheets (:func:`downloads`) and the files every language
+    shares (:func:`shared_files`).
+    """
+    prepared = prepare_site(model, view, result, ontology, contracts.catalogue if contracts else [], templates)
+    shared = shared_files(contracts.artifacts() if contracts else (), templates)
+    parts = itertools.chain(iter_site(prepared, progress=progress), downloads(model, view), shared)
+    return sorted(parts, key=lambda a: a[0])
 
 
 #: Element pages are rendered this many at a time, so diagrams and pages of a national model never all sit in memory.
@@ -74,7 +83,7 @@ class PreparedSite:
 
     model: LoadedModel
     view: ArchitectureView
-    contracts: list[Artifact]
+    catalogue: list[dict[str, Any]]
     site: Site
     env: Environment
     graph: DiGraph
@@ -87,9 +96,10 @@ def prepare_site(
     view: ArchitectureView,
     result: ValidationResult,
     ontology: Path,
-    contracts: list[Artifact] | None = None,
+    catalogue: list[dict[str, Any]],
     templates: Path | None = None,
 ) -> PreparedSite:
+    """What every page draws on; ``catalogue`` is :attr:`Contracts.catalogue`, the contracts serving each flow."""
     site = gather(model, view, result, ontology)
     env = environment("site", templates)
     env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
@@ -110,17 +120,15 @@ def prepare_site(
         )
     }
     notation = {iri: code for iri, (_, code) in site.concepts.items() if code}
-    return PreparedSite(model, view, contracts or [], site, env, dependency_graph(view, statements), levels, notation)
+    return PreparedSite(model, view, catalogue, site, env, dependency_graph(view, statements), levels, notation)
 
 
-def iter_site(
-    prepared: PreparedSite, langs: Sequence[str] = LANGS, shared: bool = True, progress: Any = None
-) -> Iterator[Artifact]:
-    """The site's artifacts one by one, written as they come: memory holds one chunk of pages, not the site.
+def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS, progress: Any = None) -> Iterator[Artifact]:
+    """The pages of each language one by one, written as they come: memory holds one chunk of pages, not the site.
 
-    ``langs`` and ``shared`` (the files every language uses) let two processes build one site together.
+    ``langs`` lets two processes build one site together, a language each.
     """
-    model, view, contracts, site = prepared.model, prepared.view, prepared.contracts, prepared.site
+    model, view, site = prepared.model, prepared.view, prepared.site
     env, graph, levels, notation = prepared.env, prepared.graph, prepared.levels, prepared.notation
     total = len(site.pages) * len(langs)
     task = progress.add_task("site", total=total) if progress else None
@@ -193,9 +201,7 @@ def iter_site(
         rows = dictionary.rows(view, lang, notation)
         for path, entries, paging in _paged("kamus-data.html", rows):
             yield page(path, "dictionary.html.j2", rows=entries, total=len(rows), paging=paging)
-        yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))
-        yield (f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang))
-        flows = _catalogue(site, contracts)
+        flows = _catalogue(site, prepared.catalogue)
         for path, listed, paging in _paged("katalog-integrasi.html", flows):
             yield page(path, "catalogue.html.j2", flows=listed, total=len(flows), paging=paging)
         yield page("aturan.html", "rules.html.j2", rules=_rules(site))
@@ -204,9 +210,22 @@ def iter_site(
         yield page("cari.html", "search.html.j2")
         yield (f"{lang}/search-index.js", _search_index(site, lang))
 
-    if not shared:
-        return
-    yield ("index.html", env.get_template("redirect.html.j2").render(lang="id"))
+
+def downloads(model: LoadedModel, view: ArchitectureView, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
+    """The data dictionary as CSV and XLSX in each language: the model is all they need, not the gathered site."""
+    notation = {iri: code for iri, (_, code) in concepts_of(model, view.labels).items() if code}
+    for lang in langs:
+        rows = dictionary.rows(view, lang, notation)
+        yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))
+        yield (f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang))
+
+
+def shared_files(contracts: Iterable[Any], templates: Path | None = None) -> Iterator[Any]:
+    """The files both languages share: the redirect home page, styles and scripts, and the contracts.
+
+    ``contracts`` are :meth:`Contracts.artifacts`, or anything a writer takes (a link to a file written before).
+    """
+    yield ("index.html", environment("site", templates).get_template("redirect.html.j2").render(lang="id"))
     for asset in sorted(STATIC.iterdir()):
         yield (f"static/{asset.name}", asset.read_bytes())
     for name, content in contracts:
@@ -320,11 +339,8 @@ def _matrices(site: Site, lang: str) -> dict[str, Any]:
     }
 
 
-def _catalogue(site: Site, contracts: list[Artifact]) -> list[dict[str, Any]]:
-    by_path = dict(contracts)
-    raw = by_path.get("catalogue.json")
-    listed = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8"))["integrations"] if raw else []
-    contracts_of = {row["iri"]: row["contracts"] for row in listed}
+def _catalogue(site: Site, catalogue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    contracts_of = {row["iri"]: row["contracts"] for row in catalogue}
     rows = []
     for flow in sorted(site.view.integrations.values(), key=lambda f: f.iri):
         personal = [

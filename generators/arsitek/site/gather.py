@@ -145,6 +145,15 @@ def _page_path(kind: str, iri: str, taken: set[str]) -> str:
     return path
 
 
+def concepts_of(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, tuple[Texts, str | None]]:
+    """Every SKOS concept: its label and notation (the code a RAD reference or a code list shows)."""
+    notations = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
+    return {
+        row["c"].value: (labels.get(row["c"].value, {}), notations.get(row["c"].value))
+        for row in model.query(f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}")
+    }
+
+
 def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult, ontology: Path) -> Site:
     types: dict[str, set[str]] = defaultdict(set)
     for row in model.query(f"SELECT ?s ?t WHERE {{ ?s <{RDF}type> ?t FILTER(isIRI(?s)) }}"):
@@ -163,11 +172,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
             label=labels.get(iri, {}) or {"id": local_name(iri), "en": local_name(iri)},
             definition=definitions.get(iri, {}),
         )
-    concepts: dict[str, tuple[Texts, str | None]] = {}
-    notations = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
-    for row in model.query(f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}"):
-        iri = row["c"].value
-        concepts[iri] = (labels.get(iri, {}), notations.get(iri))
+    concepts = concepts_of(model, labels)
 
     order = {p: i for i, p in enumerate(_property_order(ontology))}
     statements: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))

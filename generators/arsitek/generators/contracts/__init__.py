@@ -3,6 +3,10 @@
 ``generate(view)`` is pure: the view goes in, ``(relative path, content)``
 pairs come out, sorted, with no timestamps, so two runs are byte-identical and
 changing one data entity changes only the files that depend on it.
+
+``plan(view)`` stops before the JSON is written out, which is two thirds of the
+work on a national model: the catalogue the site lists is known at once, and
+the text can be produced later, by another process, while the site is gathered.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import csv
 import io
 import json
 from collections import defaultdict
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,25 +35,44 @@ from arsitek.output import Artifact
 from arsitek.templating import environment
 from arsitek.view import ArchitectureView, text
 
-__all__ = ["generate"]
+__all__ = ["Contracts", "generate", "plan"]
 
 
 def dump(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+@dataclass(frozen=True)
+class Contracts:
+    """Every contract file of a model, planned: JSON documents built but not yet written out as text."""
+
+    #: (relative path, JSON document or finished text), sorted by path
+    files: list[tuple[str, Any]]
+    #: one row per integration flow, with the contracts that serve it (what catalogue.json holds)
+    catalogue: list[dict[str, Any]]
+
+    def artifacts(self) -> Iterator[Artifact]:
+        """The files as text, one at a time."""
+        for path, content in self.files:
+            yield path, content if isinstance(content, str) else dump(content)
+
+
 def generate(view: ArchitectureView, templates: Path | None = None) -> list[Artifact]:
+    return list(plan(view, templates).artifacts())
+
+
+def plan(view: ArchitectureView, templates: Path | None = None) -> Contracts:
     env = environment("contracts", templates)
-    artifacts: list[Artifact] = []
+    artifacts: list[tuple[str, Any]] = []
     contracts_of: dict[str, list[dict[str, str]]] = defaultdict(list)
 
     for entity in sorted(view.entities.values(), key=lambda e: e.iri):
-        artifacts.append((f"schemas/{entity.name}.schema.json", dump(entity_schema(entity, view))))
-        artifacts.append((f"schemas/examples/{entity.name}.json", dump(entity_example(entity))))
+        artifacts.append((f"schemas/{entity.name}.schema.json", entity_schema(entity, view)))
+        artifacts.append((f"schemas/examples/{entity.name}.json", entity_example(entity)))
 
     for provider, document in openapi_documents(view).items():
         path = f"openapi/{slug(provider)}.openapi.json"
-        artifacts.append((path, dump(document)))
+        artifacts.append((path, document))
         for item in document["paths"].values():
             for operation in (op for key, op in item.items() if key in ("get", "post")):
                 for flow_iri in operation["x-arsitek-integrations"]:
@@ -56,7 +80,7 @@ def generate(view: ArchitectureView, templates: Path | None = None) -> list[Arti
 
     for app, document in asyncapi_documents(view).items():
         path = f"asyncapi/{slug(app)}.asyncapi.json"
-        artifacts.append((path, dump(document)))
+        artifacts.append((path, document))
         for operation in document["operations"].values():
             contracts_of[operation["x-arsitek-integration"]].append({"kind": "AsyncAPI", "path": path})
 
@@ -109,19 +133,19 @@ def generate(view: ArchitectureView, templates: Path | None = None) -> list[Arti
                 continue
             entity = carried
             stem = f"files/{file_name(flow, entity)}"
-            artifacts.append((f"{stem}-metadata.json", dump(csvw_metadata(view, flow, entity))))
-            artifacts.append((f"{stem}.schema.json", dump(file_schema(view, flow, entity))))
+            artifacts.append((f"{stem}-metadata.json", csvw_metadata(view, flow, entity)))
+            artifacts.append((f"{stem}.schema.json", file_schema(view, flow, entity)))
             contracts_of[flow.iri] += [
                 {"kind": "CSVW", "path": f"{stem}-metadata.json"},
                 {"kind": "JSON Schema", "path": f"{stem}.schema.json"},
             ]
 
     catalogue = _catalogue(view, contracts_of)
-    artifacts.append(("catalogue.json", dump({"version": view.version, "integrations": catalogue})))
+    artifacts.append(("catalogue.json", {"version": view.version, "integrations": catalogue}))
     artifacts.append(
         ("catalogue.md", env.get_template("catalogue.md.j2").render(version=view.version, flows=catalogue))
     )
-    return sorted(artifacts)
+    return Contracts(sorted(artifacts, key=lambda artifact: artifact[0]), catalogue)
 
 
 def _catalogue(view: ArchitectureView, contracts_of: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
