@@ -266,9 +266,10 @@ def test_pages_show_findings_sources_and_impact(site: Path) -> None:
 
 
 def test_every_html_template_is_autoescaped() -> None:
-    from arsitek.templating import TEMPLATES, environment
+    from arsitek.site import site_environment
+    from arsitek.templating import TEMPLATES
 
-    env = environment("site")
+    env = site_environment()
     names = [p.name for p in (TEMPLATES / "site").glob("*.html.j2")]
     assert names
     for name in names:

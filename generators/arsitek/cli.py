@@ -6,6 +6,7 @@ found, 1 something was, 2 the command could not run (bad input, bad usage).
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -343,7 +344,7 @@ def build(
 
     from arsitek.generators import contracts
     from arsitek.output import OutputTree, SameAs, Written
-    from arsitek.site import downloads, iter_site, prepare_site, shared_files
+    from arsitek.site import LANGS, downloads, element_chunks, iter_elements, iter_pages, prepare_site, shared_files
     from arsitek.validate.report import RENDERERS
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
@@ -367,8 +368,10 @@ def build(
         yield from ((f"site/{path}", content) for path, content in shared_files(copies))
         yield from ((f"site/{path}", content) for path, content in downloads(model, view))
 
-    def site_part(lang: str, shown: Any) -> Iterator[Written]:
-        return ((f"site/{p}", c) for p, c in iter_site(prepared, (lang,), shown))
+    def site_part(chunks: list[Any], lang: str, shown: Any) -> Iterator[Written]:
+        """Every language's pages of half the elements, and one language's other pages."""
+        pages = itertools.chain(iter_elements(prepared, chunks, LANGS, shown), iter_pages(prepared, lang))
+        return ((f"site/{p}", c) for p, c in pages)
 
     console = _console(stderr=True)
     with (
@@ -376,12 +379,13 @@ def build(
         OutputTree(out_dir) as tree,
     ):
         # Three processes share the two cores: one writes what needs no gathered site while this one
-        # gathers it; then the English pages are rendered beside the Indonesian. Nothing is swapped
-        # into out_dir until all three are done.
+        # gathers it; then two render the site, each every other chunk of elements (in both languages)
+        # and one language's lists and site-wide pages. Nothing is swapped into out_dir before all are done.
         tree.write_beside(needing_no_site)
         prepared = prepare_site(model, view, result, data_folders(ontology_dir).ontology, planned.catalogue)
-        tree.write_beside(lambda: site_part("en", None))
-        tree.write(site_part("id", progress))
+        chunks = element_chunks(prepared)
+        tree.write_beside(lambda: site_part(chunks[1::2], "en", None))
+        tree.write(site_part(chunks[0::2], "id", progress))
     written = tree.written
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 

@@ -25,7 +25,7 @@ from arsitek.generators.contracts import Contracts
 from arsitek.load import LoadedModel
 from arsitek.output import Artifact
 from arsitek.site import diagrams, dictionary
-from arsitek.site.gather import Page, Site, concepts_of, gather
+from arsitek.site.gather import Page, Site, concepts_of, gather, value_html
 from arsitek.site.i18n import UI
 from arsitek.site.impact import dependency_graph, impact_of
 from arsitek.site.kinds import DOMAINS, KINDS
@@ -91,6 +91,14 @@ class PreparedSite:
     notation: dict[str, str]
 
 
+def site_environment(templates: Path | None = None) -> Environment:
+    """The site's templates with the functions and filters they call."""
+    env = environment("site", templates)
+    env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
+    env.filters.update(text=text, value=value_html)
+    return env
+
+
 def prepare_site(
     model: LoadedModel,
     view: ArchitectureView,
@@ -101,8 +109,7 @@ def prepare_site(
 ) -> PreparedSite:
     """What every page draws on; ``catalogue`` is :attr:`Contracts.catalogue`, the contracts serving each flow."""
     site = gather(model, view, result, ontology)
-    env = environment("site", templates)
-    env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
+    env = site_environment(templates)
     menus: dict[tuple[str, str], Markup] = {}
 
     def nav(lang: str, up: str) -> Markup:
@@ -124,91 +131,122 @@ def prepare_site(
 
 
 def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS, progress: Any = None) -> Iterator[Artifact]:
-    """The pages of each language one by one, written as they come: memory holds one chunk of pages, not the site.
-
-    ``langs`` lets two processes build one site together, a language each.
-    """
-    model, view, site = prepared.model, prepared.view, prepared.site
-    env, graph, levels, notation = prepared.env, prepared.graph, prepared.levels, prepared.notation
-    total = len(site.pages) * len(langs)
-    task = progress.add_task("site", total=total) if progress else None
-
+    """Every page of each language, one by one, written as they come."""
+    yield from iter_elements(prepared, element_chunks(prepared), langs, progress)
     for lang in langs:
-        ui = UI[lang]
-        common = {"lang": lang, "ui": ui, "site": site, "model_version": view.version}
+        yield from iter_pages(prepared, lang)
 
-        def page(
-            path: str, template: str, common: dict[str, Any] = common, lang: str = lang, **values: Any
-        ) -> Artifact:
-            depth = path.count("/")
-            context = {**common, "path": path, "up": "../" * depth, "root": "../" * (depth + 1), **values}
-            return (f"{lang}/{path}", env.get_template(template).render(**context))
 
-        elements = sorted(site.pages.values(), key=lambda p: p.path)
-        for start in range(0, len(elements), CHUNK):
-            chunk = elements[start : start + CHUNK]
-            contexts = diagrams.render_many([diagrams.context(site, e, lang) for e in chunk], "konteks")
-            with_lineage = [e for e in chunk if e.kind == "data" and e.iri in view.entities]
-            drawn = diagrams.render_many([diagrams.lineage(site, e.iri, lang) for e in with_lineage], "alur")
-            lineages = dict(zip([e.iri for e in with_lineage], drawn, strict=True))
+def element_chunks(prepared: PreparedSite) -> list[list[Page]]:
+    """The elements in path order, :data:`CHUNK` at a time: the units two processes share."""
+    elements = sorted(prepared.site.pages.values(), key=lambda p: p.path)
+    return [elements[start : start + CHUNK] for start in range(0, len(elements), CHUNK)]
+
+
+def _page(prepared: PreparedSite, lang: str, path: str, template: str, **values: Any) -> Artifact:
+    depth = path.count("/")
+    context = {
+        "lang": lang,
+        "ui": UI[lang],
+        "site": prepared.site,
+        "model_version": prepared.view.version,
+        "path": path,
+        "up": "../" * depth,
+        "root": "../" * (depth + 1),
+        **values,
+    }
+    return (f"{lang}/{path}", prepared.env.get_template(template).render(**context))
+
+
+def iter_elements(
+    prepared: PreparedSite, chunks: Sequence[Sequence[Page]], langs: Sequence[str] = LANGS, progress: Any = None
+) -> Iterator[Artifact]:
+    """The element pages of ``chunks`` in every language of ``langs``: memory holds one chunk, not the site.
+
+    An element's pages in both languages are rendered by one process, so what they share (its
+    transitive impact, the costliest part of a page) is computed once.
+    """
+    view, site, graph = prepared.view, prepared.site, prepared.graph
+    task = progress.add_task("site", total=sum(map(len, chunks)) * len(langs)) if progress else None
+    for chunk in chunks:
+        impacts = {e.iri: impact_of(graph, e.iri) for e in chunk if e.kind in ("aplikasi", "data", "infrastruktur")}
+        with_lineage = [e for e in chunk if e.kind == "data" and e.iri in view.entities]
+        drawings = [diagrams.context(site, e, lang) for lang in langs for e in chunk]
+        drawings += [diagrams.lineage(site, e.iri, lang) for lang in langs for e in with_lineage]
+        drawn = iter(diagrams.render_many(drawings[: len(chunk) * len(langs)], "konteks"))
+        drawn_lineages = iter(diagrams.render_many(drawings[len(chunk) * len(langs) :], "alur"))
+        for lang in langs:
+            contexts = [next(drawn) for _ in chunk]
+            lineages = {e.iri: next(drawn_lineages) for e in with_lineage}
             for element, context_svg in zip(chunk, contexts, strict=True):
                 extra: dict[str, Any] = {"diagram": context_svg}
-                if element.kind in ("aplikasi", "data", "infrastruktur"):
-                    extra["impact"] = impact_of(graph, element.iri)
+                if element.iri in impacts:
+                    extra["impact"] = impacts[element.iri]
                 if element.iri in lineages:
                     extra["entity"] = view.entities[element.iri]
                     extra["lineage"] = lineages[element.iri]
-                yield page(element.path, "element.html.j2", element=element, **extra)
-                yield (f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(extra["diagram"]))
+                yield _page(prepared, lang, element.path, "element.html.j2", element=element, **extra)
+                yield (f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(context_svg))
                 if progress:
                     progress.advance(task)
-        for kind in KINDS:
-            members = site.by_kind(kind)
-            if members:
-                for path, shown, paging in _paged(f"{kind}/index.html", members):
-                    yield page(path, "list.html.j2", kind=KINDS[kind], members=shown, total=len(members), paging=paging)
-        makers = {
-            "lanskap.html": lambda lang=lang: diagrams.landscape(site, lang),
-            "peta-integrasi.html": lambda lang=lang: diagrams.integration_map(site, lang),
-            "struktur-organisasi.html": lambda lang=lang: diagrams.hierarchy(site, lang),
-            "tahapan.html": lambda lang=lang: diagrams.stages(site, lang),
-            "rekapitulasi.html": lambda lang=lang: diagrams.recap_chain(site, lang, levels),
-        }
-        for name, (title, template) in SPECIAL.items():
-            legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
-            try:
-                drawing = makers[name]()
-            except diagrams.TooLarge as too_large:
-                nodes, svg = too_large.nodes, None
-            else:
-                nodes = diagrams.node_count(drawing)
-                svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
-            svg_file = name.replace(".html", ".svg")
-            yield page(
-                name,
-                template,
-                title=ui[title],
-                svg=svg,
-                legend=legend,
-                svg_file=svg_file,
-                nodes=nodes,
-                limit=diagrams.MAX_NODES,
-            )
-            if svg is not None:
-                yield (f"{lang}/{svg_file}", _standalone(svg))
-        yield page("index.html", "home.html.j2", counts=_counts(site), questions=True)
-        yield page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
-        rows = dictionary.rows(view, lang, notation)
-        for path, entries, paging in _paged("kamus-data.html", rows):
-            yield page(path, "dictionary.html.j2", rows=entries, total=len(rows), paging=paging)
-        flows = _catalogue(site, prepared.catalogue)
-        for path, listed, paging in _paged("katalog-integrasi.html", flows):
-            yield page(path, "catalogue.html.j2", flows=listed, total=len(flows), paging=paging)
-        yield page("aturan.html", "rules.html.j2", rules=_rules(site))
-        yield page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
-        yield page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
-        yield page("cari.html", "search.html.j2")
-        yield (f"{lang}/search-index.js", _search_index(site, lang))
+
+
+def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
+    """The pages of one language that are not an element's: lists, site-wide diagrams, dictionary, catalogue..."""
+    model, view, site = prepared.model, prepared.view, prepared.site
+    levels, notation = prepared.levels, prepared.notation
+    ui = UI[lang]
+
+    def page(path: str, template: str, **values: Any) -> Artifact:
+        return _page(prepared, lang, path, template, **values)
+
+    for kind in KINDS:
+        members = site.by_kind(kind)
+        if members:
+            for path, shown, paging in _paged(f"{kind}/index.html", members):
+                yield page(path, "list.html.j2", kind=KINDS[kind], members=shown, total=len(members), paging=paging)
+    makers = {
+        "lanskap.html": lambda: diagrams.landscape(site, lang),
+        "peta-integrasi.html": lambda: diagrams.integration_map(site, lang),
+        "struktur-organisasi.html": lambda: diagrams.hierarchy(site, lang),
+        "tahapan.html": lambda: diagrams.stages(site, lang),
+        "rekapitulasi.html": lambda: diagrams.recap_chain(site, lang, levels),
+    }
+    for name, (title, template) in SPECIAL.items():
+        legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
+        try:
+            drawing = makers[name]()
+        except diagrams.TooLarge as too_large:
+            nodes, svg = too_large.nodes, None
+        else:
+            nodes = diagrams.node_count(drawing)
+            svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
+        svg_file = name.replace(".html", ".svg")
+        yield page(
+            name,
+            template,
+            title=ui[title],
+            svg=svg,
+            legend=legend,
+            svg_file=svg_file,
+            nodes=nodes,
+            limit=diagrams.MAX_NODES,
+        )
+        if svg is not None:
+            yield (f"{lang}/{svg_file}", _standalone(svg))
+    yield page("index.html", "home.html.j2", counts=_counts(site), questions=True)
+    yield page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
+    rows = dictionary.rows(view, lang, notation)
+    for path, entries, paging in _paged("kamus-data.html", rows):
+        yield page(path, "dictionary.html.j2", rows=entries, total=len(rows), paging=paging)
+    flows = _catalogue(site, prepared.catalogue)
+    for path, listed, paging in _paged("katalog-integrasi.html", flows):
+        yield page(path, "catalogue.html.j2", flows=listed, total=len(flows), paging=paging)
+    yield page("aturan.html", "rules.html.j2", rules=_rules(site))
+    yield page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
+    yield page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
+    yield page("cari.html", "search.html.j2")
+    yield (f"{lang}/search-index.js", _search_index(site, lang))
 
 
 def downloads(model: LoadedModel, view: ArchitectureView, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
@@ -225,7 +263,7 @@ def shared_files(contracts: Iterable[Any], templates: Path | None = None) -> Ite
 
     ``contracts`` are :meth:`Contracts.artifacts`, or anything a writer takes (a link to a file written before).
     """
-    yield ("index.html", environment("site", templates).get_template("redirect.html.j2").render(lang="id"))
+    yield ("index.html", site_environment(templates).get_template("redirect.html.j2").render(lang="id"))
     for asset in sorted(STATIC.iterdir()):
         yield (f"static/{asset.name}", asset.read_bytes())
     for name, content in contracts:
