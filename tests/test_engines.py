@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,21 @@ def test_a_failing_child_is_reported_not_swallowed() -> None:
     assert parallel.forked(list(range(6)), lambda i: i * 10) == [0, 10, 20, 30, 40, 50]
     with pytest.raises(ArsitekError, match="second process failed: ValueError: boom"):
         parallel.forked(list(range(100)), work)
+
+
+def test_two_processes_take_work_from_both_ends_until_they_meet() -> None:
+    """The site build's split: each chunk once, the parent's from the front, the child's from the back."""
+    ends = parallel.Ends(40)
+
+    def take(indices: Iterator[int]) -> list[int]:
+        taken = []
+        for index in indices:
+            time.sleep(0.005)  # slow enough that both get a share
+            taken.append(index)
+        return taken
+
+    front, back = parallel.beside(lambda: take(ends.front()), lambda: take(ends.back()))
+    assert sorted(front + back) == list(range(40))
+    assert front == sorted(front) and back == sorted(back, reverse=True)
+    assert front and back and max(front) < min(back)
+    assert ends.taken() == 40

@@ -9,14 +9,14 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 
-from arsitek import __version__
+from arsitek import __version__, parallel
 from arsitek.errors import ArsitekError, UsageError
 from arsitek.paths import DataFolders, data_folders
 from arsitek.validate.findings import Severity
@@ -368,9 +368,9 @@ def build(
         yield from ((f"site/{path}", content) for path, content in shared_files(copies))
         yield from ((f"site/{path}", content) for path, content in downloads(model, view))
 
-    def site_part(chunks: list[Any], lang: str, shown: Any) -> Iterator[Written]:
-        """Every language's pages of half the elements, and one language's other pages."""
-        pages = itertools.chain(iter_elements(prepared, chunks, LANGS, shown), iter_pages(prepared, lang))
+    def site_part(chunks: Iterable[Any], lang: str) -> Iterator[Written]:
+        """Every language's pages of the elements in ``chunks``, and one language's other pages."""
+        pages = itertools.chain(iter_elements(prepared, chunks, LANGS), iter_pages(prepared, lang))
         return ((f"site/{p}", c) for p, c in pages)
 
     console = _console(stderr=True)
@@ -379,13 +379,22 @@ def build(
         OutputTree(out_dir) as tree,
     ):
         # Three processes share the two cores: one writes what needs no gathered site while this one
-        # gathers it; then two render the site, each every other chunk of elements (in both languages)
-        # and one language's lists and site-wide pages. Nothing is swapped into out_dir before all are done.
+        # gathers it; then two render the elements' pages (both languages each), one taking chunks of
+        # elements from the front, the other from the back, and each one language's other pages.
+        # Nothing is swapped into out_dir before all three are done.
         tree.write_beside(needing_no_site)
         prepared = prepare_site(model, view, result, data_folders(ontology_dir).ontology, planned.catalogue)
         chunks = element_chunks(prepared)
-        tree.write_beside(lambda: site_part(chunks[1::2], "en", None))
-        tree.write(site_part(chunks[0::2], "id", progress))
+        ends = parallel.Ends(len(chunks))
+        tree.write_beside(lambda: site_part((chunks[i] for i in ends.back()), "en"))
+        task = progress.add_task("site", total=len(chunks))
+
+        def front() -> Iterator[Any]:
+            for index in ends.front():
+                progress.update(task, completed=ends.taken())
+                yield chunks[index]
+
+        tree.write(site_part(front(), "id"))
     written = tree.written
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 

@@ -15,7 +15,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -84,6 +84,39 @@ def _receive(reader: Connection) -> Any:
     if status != "ok":
         raise ArsitekError(f"the second process failed: {payload}")
     return payload
+
+
+class Ends:
+    """Indices ``0 .. n-1`` shared by two processes: one takes them from the front, the other from the back.
+
+    Both go on until they meet, so the faster one does more; and while they are far apart they work
+    on different items (a site build: different folders, which two writers would otherwise contend for).
+    Made before the fork; without one, the first to ask takes everything.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._bounds = multiprocessing.get_context("fork").Array("i", [0, n])
+
+    def front(self) -> Iterator[int]:
+        while (index := self._take(0, 1)) is not None:
+            yield index
+
+    def back(self) -> Iterator[int]:
+        while (index := self._take(1, -1)) is not None:
+            yield index
+
+    def taken(self) -> int:
+        """How many indices both have taken so far."""
+        with self._bounds.get_lock():
+            return int(self._bounds[0] + self.n - self._bounds[1])
+
+    def _take(self, end: int, step: int) -> int | None:
+        with self._bounds.get_lock():
+            if self._bounds[0] >= self._bounds[1]:
+                return None
+            self._bounds[end] += step
+            return int(self._bounds[end] - (step if step > 0 else 0))
 
 
 class Running:

@@ -59,7 +59,6 @@ def build_site(
     ontology: Path,
     contracts: Contracts | None = None,
     templates: Path | None = None,
-    progress: Any = None,
 ) -> list[Artifact]:
     """Every artifact of the site, sorted (for tests and small models; the CLI streams the parts).
 
@@ -69,7 +68,7 @@ def build_site(
     """
     prepared = prepare_site(model, view, result, ontology, contracts.catalogue if contracts else [], templates)
     shared = shared_files(contracts.artifacts() if contracts else (), templates)
-    parts = itertools.chain(iter_site(prepared, progress=progress), downloads(model, view), shared)
+    parts = itertools.chain(iter_site(prepared), downloads(model, view), shared)
     return sorted(parts, key=lambda a: a[0])
 
 
@@ -130,9 +129,9 @@ def prepare_site(
     return PreparedSite(model, view, catalogue, site, env, dependency_graph(view, statements), levels, notation)
 
 
-def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS, progress: Any = None) -> Iterator[Artifact]:
+def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
     """Every page of each language, one by one, written as they come."""
-    yield from iter_elements(prepared, element_chunks(prepared), langs, progress)
+    yield from iter_elements(prepared, element_chunks(prepared), langs)
     for lang in langs:
         yield from iter_pages(prepared, lang)
 
@@ -159,7 +158,7 @@ def _page(prepared: PreparedSite, lang: str, path: str, template: str, **values:
 
 
 def iter_elements(
-    prepared: PreparedSite, chunks: Sequence[Sequence[Page]], langs: Sequence[str] = LANGS, progress: Any = None
+    prepared: PreparedSite, chunks: Iterable[Sequence[Page]], langs: Sequence[str] = LANGS
 ) -> Iterator[Artifact]:
     """The element pages of ``chunks`` in every language of ``langs``: memory holds one chunk, not the site.
 
@@ -167,7 +166,6 @@ def iter_elements(
     transitive impact, the costliest part of a page) is computed once.
     """
     view, site, graph = prepared.view, prepared.site, prepared.graph
-    task = progress.add_task("site", total=sum(map(len, chunks)) * len(langs)) if progress else None
     for chunk in chunks:
         impacts = {e.iri: impact_of(graph, e.iri) for e in chunk if e.kind in ("aplikasi", "data", "infrastruktur")}
         with_lineage = [e for e in chunk if e.kind == "data" and e.iri in view.entities]
@@ -187,8 +185,6 @@ def iter_elements(
                     extra["lineage"] = lineages[element.iri]
                 yield _page(prepared, lang, element.path, "element.html.j2", element=element, **extra)
                 yield (f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(context_svg))
-                if progress:
-                    progress.advance(task)
 
 
 def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
