@@ -102,3 +102,25 @@ def test_two_processes_take_work_from_both_ends_until_they_meet() -> None:
     assert front == sorted(front) and back == sorted(back, reverse=True)
     assert front and back and max(front) < min(back)
     assert ends.taken() == 40
+
+
+def test_work_meanwhile_runs_in_the_parent_while_the_child_starts_on_the_items() -> None:
+    """The typed view is built while validation's child takes its first checks, and exactly once."""
+    parent, built = os.getpid(), []
+
+    def view() -> str:
+        built.append(os.getpid())
+        time.sleep(0.2)  # the child takes items meanwhile
+        return "view"
+
+    def check(item: int) -> int:
+        time.sleep(0.01)
+        return os.getpid()
+
+    with parallel.meanwhile(view) as result:
+        pids = parallel.forked(list(range(30)), check)
+    assert result() == "view" and built == [parent]
+    assert pids[0] != parent  # the first item went to the child while the parent built the view
+    with parallel.meanwhile(view) as result:  # no fork in the block: the work is done at its end
+        pass
+    assert result() == "view" and built == [parent, parent]

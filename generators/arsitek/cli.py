@@ -203,13 +203,15 @@ def _validated_model(
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
     model = _load(paths, ontology_dir)
-    result = _check(model, ontology_dir, engine)
+    # The view is built while validation's second process starts on the checks, not after them.
+    with parallel.meanwhile(lambda: build_view(model) if with_view else None) as view:
+        result = _check(model, ontology_dir, engine)
     console = _console(stderr=True)
     if result.findings:
         print_text(console, result, lang, threshold)
     if result.fails(threshold) and not allow_invalid:
         raise ModelInvalid(f"{what} stopped: the model has findings at or above {threshold.word}")
-    return model, build_view(model) if with_view else None, result
+    return model, view(), result
 
 
 @cli.command()

@@ -11,6 +11,7 @@ enough (:func:`threaded`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -41,6 +42,35 @@ def threaded(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R
         return list(pool.map(work, items))
 
 
+_pending: list[Callable[[], None]] = []
+
+
+@contextlib.contextmanager
+def meanwhile(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
+    """Do ``work`` in this process while the first :func:`forked` of the block starts its child on the items.
+
+    After a national model is loaded, validation shares its checks between two processes, and
+    the typed view waits for it on one core: this lets the parent build the view first and then
+    join in. Without a fork in the block (a small model, another engine) ``work`` runs at its end.
+    Yields a function that returns ``work``'s result once the block is over.
+    """
+    done: list[R] = []
+
+    def run() -> None:
+        _pending.remove(run)
+        done.append(work())
+
+    _pending.append(run)
+    try:
+        yield lambda: done[0]
+    except BaseException:
+        if run in _pending:
+            _pending.remove(run)
+        raise
+    if run in _pending:
+        run()
+
+
 def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
     """``work`` of every item, in the order of ``items``, shared between this process and one forked child.
 
@@ -62,7 +92,12 @@ def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
             done[index] = work(items[index])
         return done
 
-    mine, theirs = beside(run, run)
+    def first_pending_then_run() -> dict[int, R]:
+        while _pending:
+            _pending[0]()
+        return run()
+
+    mine, theirs = beside(first_pending_then_run, run)
     merged = {**mine, **theirs}
     return [merged[index] for index in range(len(items))]
 
