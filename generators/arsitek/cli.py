@@ -358,17 +358,15 @@ def build(
     reports = [
         (f"validation/report.{suffixes[fmt]}", RENDERERS[fmt](result, lang, threshold)) for fmt in sorted(suffixes)
     ]
-    planned = contracts.plan(view)
 
-    def needing_no_site() -> Iterator[Written]:
-        """Reports, contracts (and the site's copy of them) and spreadsheets: the model is all they need."""
+    def contracts_and_reports() -> Iterator[Written]:
+        """Reports, contracts and the site's copy of them (and its styles): the plan is all they need."""
         yield from reports
         copies: list[Written] = []
         for path, content in planned.artifacts():
             yield (f"contracts/{path}", content)
             copies.append((path, SameAs(f"contracts/{path}")))
         yield from ((f"site/{path}", content) for path, content in shared_files(copies))
-        yield from ((f"site/{path}", content) for path, content in downloads(model, view))
 
     def site_part(chunks: Iterable[Any], lang: str) -> Iterator[Written]:
         """Every language's pages of the elements in ``chunks``, and one language's other pages."""
@@ -380,11 +378,14 @@ def build(
         Progress(console=console, transient=True, disable=not console.is_terminal) as progress,
         OutputTree(out_dir) as tree,
     ):
-        # Three processes share the two cores: one writes what needs no gathered site while this one
-        # gathers it; then two render the elements' pages (both languages each), one taking chunks of
-        # elements from the front, the other from the back, and each one language's other pages.
-        # Nothing is swapped into out_dir before all three are done.
-        tree.write_beside(needing_no_site)
+        # The two cores are shared by four processes. What needs no gathered site is written beside
+        # this one while it plans the contracts and gathers the site: the spreadsheets (which need only
+        # the model) and then the contracts. Then two render the elements' pages (both languages
+        # each), one taking chunks of elements from the front, the other from the back, and each one
+        # language's other pages. Nothing is swapped into out_dir before all four are done.
+        tree.write_beside(lambda: ((f"site/{path}", content) for path, content in downloads(model, view)))
+        planned = contracts.plan(view)
+        tree.write_beside(contracts_and_reports)
         prepared = prepare_site(model, view, result, data_folders(ontology_dir).ontology, planned.catalogue)
         chunks = element_chunks(prepared)
         ends = parallel.Ends(len(chunks))
