@@ -246,6 +246,31 @@ def test_dictionary_downloads_hold_every_attribute(site: Path, folders: DataFold
         assert len(cells[0]) == 15 and cells[0][9] in ("Kategori data pribadi (PDP)", "Personal-data category (PDP)")
 
 
+def test_the_workbook_keeps_text_as_text_with_a_frozen_filtered_header() -> None:
+    """Model text that looks like a formula, a number or an address must reach the spreadsheet as typed."""
+    from dataclasses import fields
+
+    from openpyxl import load_workbook
+
+    from arsitek.site.dictionary import COLUMNS, DictionaryRow, to_xlsx
+
+    tricky = ['=HYPERLINK("http://evil")', "0123", "https://example.org/a", "1e5", "-", "@SUM(A1)", "ya", ""]
+    rows = [
+        DictionaryRow(*(tricky[(i + j) % len(tricky)] for j in range(len(fields(DictionaryRow))))) for i in range(3)
+    ]
+    workbook = to_xlsx(rows, "en")
+    assert workbook == to_xlsx(rows, "en")
+    book = load_workbook(io.BytesIO(workbook))
+    sheet = book.active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert list(cells[0]) == COLUMNS["en"]
+    assert [[value or "" for value in row] for row in cells[1:]] == [list(vars(r).values()) for r in rows]
+    written = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
+    assert all(cell.data_type == "s" and cell.hyperlink is None for cell in written)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O4" and sheet["A1"].font.b
+    assert book.properties.creator == "arsitek" and book.properties.created.year == 2024
+
+
 def test_site_build_is_byte_identical(folders: DataFolders, shapes: ShapesGraph, site: Path, tmp_path: Path) -> None:
     again = build(folders, shapes, tmp_path / "again", folders.model)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}

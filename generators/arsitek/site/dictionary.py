@@ -118,33 +118,33 @@ def to_csv(data: list[DictionaryRow], lang: str) -> str:
 
 
 def to_xlsx(data: list[DictionaryRow], lang: str) -> bytes:
-    """The dictionary as a workbook, streamed row by row (openpyxl's write-only mode: a national
-    dictionary has tens of thousands of rows, which the in-memory mode holds as a cell object each)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """The dictionary as a workbook, streamed row by row.
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Kamus data" if lang == "id" else "Data dictionary")
-    for index, width in enumerate([18, 28, 18, 26, 14, 48, 48, 8, 12, 12, 24, 24, 24, 30, 12], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS[lang]))}{len(data) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for title in COLUMNS[lang]:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in data:
-        sheet.append(list(vars(row).values()))
-    book.properties.created = FIXED
-    book.properties.modified = FIXED
-    book.properties.creator = "arsitek"
+    XlsxWriter's constant-memory mode writes each row as it comes. A national dictionary has
+    tens of thousands of rows; openpyxl's write-only mode took twice as long for the same cells.
+    Text stays text: nothing that looks like a formula, a number or an address is converted.
+    """
+    import xlsxwriter
+
     raw = io.BytesIO()
-    book.save(raw)
+    options = {
+        "in_memory": True,
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    book = xlsxwriter.Workbook(raw, options)
+    book.set_properties({"author": "arsitek", "created": FIXED})
+    sheet = book.add_worksheet("Kamus data" if lang == "id" else "Data dictionary")
+    for index, width in enumerate([18, 28, 18, 26, 14, 48, 48, 8, 12, 12, 24, 24, 24, 30, 12]):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(data), len(COLUMNS[lang]) - 1)
+    sheet.write_row(0, 0, COLUMNS[lang], book.add_format({"bold": True}))
+    for number, row in enumerate(data, start=1):
+        sheet.write_row(number, 0, list(vars(row).values()))
+    book.close()
     return _stable_zip(raw.getvalue())
 
 
@@ -154,7 +154,7 @@ def _stable_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in sorted(source.infolist(), key=lambda i: i.filename):
             content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time whatever was set
+            if info.filename == "docProps/core.xml":  # the save time, if a writer stamps it whatever was set
                 stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
                 content = re.sub(
                     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", content
