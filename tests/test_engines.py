@@ -124,3 +124,11 @@ def test_work_meanwhile_runs_in_the_parent_while_the_child_starts_on_the_items()
     with parallel.meanwhile(view) as result:  # no fork in the block: the work is done at its end
         pass
     assert result() == "view" and built == [parent, parent]
+
+
+def test_without_fork_one_process_takes_every_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS and Windows: no shared memory is made, and the first to ask takes everything."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", None)  # must not be reached
+    ends = parallel.Ends(5)
+    assert list(ends.back()) == [4, 3, 2, 1, 0] and list(ends.front()) == [] and ends.taken() == 5

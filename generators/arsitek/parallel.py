@@ -131,7 +131,11 @@ class Ends:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self._bounds = multiprocessing.get_context("fork").Array("i", [0, n])
+        self._bounds: Any = [0, n]
+        self._lock: Any = contextlib.nullcontext()
+        if can_fork():
+            self._bounds = multiprocessing.get_context("fork").Array("i", [0, n])
+            self._lock = self._bounds.get_lock()
 
     def front(self) -> Iterator[int]:
         while (index := self._take(0, 1)) is not None:
@@ -143,11 +147,11 @@ class Ends:
 
     def taken(self) -> int:
         """How many indices both have taken so far."""
-        with self._bounds.get_lock():
+        with self._lock:
             return int(self._bounds[0] + self.n - self._bounds[1])
 
     def _take(self, end: int, step: int) -> int | None:
-        with self._bounds.get_lock():
+        with self._lock:
             if self._bounds[0] >= self._bounds[1]:
                 return None
             self._bounds[end] += step
