@@ -124,6 +124,12 @@ def test_work_meanwhile_runs_in_the_parent_while_the_child_starts_on_the_items()
     with parallel.meanwhile(view) as result:  # no fork in the block: the work is done at its end
         pass
     assert result() == "view" and built == [parent, parent]
+    with parallel.meanwhile(view, only_beside_a_fork=True) as ahead:  # work ahead of need: beside a fork only
+        pass
+    assert ahead() is None and built == [parent, parent]
+    with parallel.meanwhile(view, only_beside_a_fork=True) as ahead:
+        parallel.forked(list(range(4)), check)
+    assert ahead() == "view" and built == [parent, parent, parent]
 
 
 def test_without_fork_one_process_takes_every_index(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,6 +54,11 @@ class SourceLocator:
     def __init__(self) -> None:
         self._indexes: dict[str, _FileIndex] = {}
 
+    def prepare(self, sources: list[SourceFile]) -> None:
+        """Index these files now (while another process works), not when their first finding asks."""
+        for source in sources:
+            self._index(source)
+
     def _index(self, source: SourceFile) -> _FileIndex:
         key = source.path.as_posix()
         if key not in self._indexes:

@@ -46,15 +46,16 @@ _pending: list[Callable[[], None]] = []
 
 
 @contextlib.contextmanager
-def meanwhile(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
+def meanwhile(work: Callable[[], R], only_beside_a_fork: bool = False) -> Iterator[Callable[[], R | None]]:
     """Do ``work`` in this process while the first :func:`forked` of the block starts its child on the items.
 
     After a national model is loaded, validation shares its checks between two processes, and
     the typed view waits for it on one core: this lets the parent build the view first and then
-    join in. Without a fork in the block (a small model, another engine) ``work`` runs at its end.
-    Yields a function that returns ``work``'s result once the block is over.
+    join in. Without a fork in the block (a small model, another engine) ``work`` runs at its end,
+    or not at all if it is only worth doing beside a fork (work done ahead of need).
+    Yields a function that returns ``work``'s result (None if it was not done) once the block is over.
     """
-    done: list[R] = []
+    done: list[R | None] = []
 
     def run() -> None:
         _pending.remove(run)
@@ -68,7 +69,11 @@ def meanwhile(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
             _pending.remove(run)
         raise
     if run in _pending:
-        run()
+        if only_beside_a_fork:
+            _pending.remove(run)
+            done.append(None)
+        else:
+            run()
 
 
 def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pyoxigraph as ox
 
+from arsitek import parallel
 from arsitek.endpoint import Credentials, Endpoint, published_graphs
 from arsitek.errors import UsageError
 from arsitek.load import LoadedModel
@@ -115,7 +116,17 @@ def validate_model(model: LoadedModel, shapes: ShapesGraph, engine: str = "sparq
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}")
     runner = ENGINES[engine]()
-    return result_of(model, shapes, runner.run(model, shapes), runner.name)
+    # Counting the triples and indexing the model's files for line numbers need only the model: at
+    # national scale this process does them while the checks' second process starts (0.7 s at 30,000
+    # applications, which would otherwise come after the checks).
+    with parallel.meanwhile(lambda: _count_and_index(model), only_beside_a_fork=True) as counted:
+        raw = runner.run(model, shapes)
+    return result_of(model, shapes, raw, runner.name, counted())
+
+
+def _count_and_index(model: LoadedModel) -> int:
+    model.locator.prepare(model.model_files())
+    return len(model)
 
 
 def _once(findings: list[Finding]) -> list[Finding]:
@@ -123,13 +134,15 @@ def _once(findings: list[Finding]) -> list[Finding]:
     return list({f.identity: f for f in findings}.values())
 
 
-def result_of(model: LoadedModel, shapes: ShapesGraph, raw: list[Finding], engine: str) -> ValidationResult:
-    """An engine's raw findings, each once, placed (label, file, line) and sorted."""
+def result_of(
+    model: LoadedModel, shapes: ShapesGraph, raw: list[Finding], engine: str, triples: int | None = None
+) -> ValidationResult:
+    """An engine's raw findings, each once, placed (label, file, line) and sorted; ``triples`` if counted already."""
     return ValidationResult(
         findings=tuple(_place(model, _once(raw))),
         rules=shapes.rules,
         files=tuple(f.display for f in model.files),
-        triples=len(model),
+        triples=len(model) if triples is None else triples,
         engine=engine,
     )
 
