@@ -88,7 +88,7 @@ def test_write_tree_keeps_old_output_when_an_artifact_fails(tmp_path: Path) -> N
 
 
 def test_two_processes_write_one_tree(tmp_path: Path) -> None:
-    """The build renders the English pages in a second process; the tree is swapped in only when both are done."""
+    """A second process writes its part at the same time; the tree is swapped in only when both are done."""
     target = tmp_path / "out"
     written = write_tree(target, [("id/a.html", "a")], beside=lambda: [("en/a.html", "b"), ("en/b.svg", b"c")])
     assert written == 3

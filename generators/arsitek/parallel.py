@@ -1,12 +1,14 @@
-"""Using both cores: a forked second process beside this one.
+"""Using both cores: forked processes beside this one.
 
 pyoxigraph holds the GIL while it evaluates a query (the work happens as the
 solutions are iterated), and Jinja rendering is pure Python, so threads run
-one at a time. After the model is loaded the process forks: the child shares
-its memory copy-on-write. Validation shares checks between the two through a
-counter (:func:`forked`); the build renders one language in each (:func:`beside`).
-Against a remote endpoint the time is spent waiting on HTTP, where threads are
-enough (:func:`threaded`).
+one at a time. After the model is loaded the process forks: a child shares
+its memory copy-on-write. Validation shares checks between two processes
+through a counter (:func:`forked`), while the parent first does what it has
+to do anyway (:func:`meanwhile`). The build starts writers that need only the
+model (:func:`start`), then a second renderer; the two take chunks of elements
+from opposite ends (:class:`Ends`). Against a remote endpoint the time is spent
+waiting on HTTP, where threads are enough (:func:`threaded`).
 """
 
 from __future__ import annotations
@@ -120,9 +122,9 @@ def _receive(reader: Connection) -> Any:
     try:
         status, payload = reader.recv()
     except EOFError:
-        raise ArsitekError("the second process ended without a result (out of memory?)") from None
+        raise ArsitekError("a second process ended without a result (out of memory?)") from None
     if status != "ok":
-        raise ArsitekError(f"the second process failed: {payload}")
+        raise ArsitekError(f"a second process failed: {payload}")
     return payload
 
 
