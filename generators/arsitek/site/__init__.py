@@ -25,7 +25,7 @@ from arsitek.generators.contracts import Contracts
 from arsitek.load import LoadedModel
 from arsitek.output import Artifact
 from arsitek.site import diagrams, dictionary
-from arsitek.site.gather import Page, Site, concepts_of, gather, value_html
+from arsitek.site.gather import Page, Site, concepts_of, gather, notations, value_html
 from arsitek.site.i18n import UI
 from arsitek.site.impact import dependency_graph, impact_of
 from arsitek.site.kinds import DOMAINS, KINDS
@@ -125,7 +125,7 @@ def prepare_site(
             f"SELECT ?e ?l WHERE {{ ?e <{PEMILU}tingkatWilayah> ?l ; a <https://w3id.org/arsitek/spbe#DataInformasi> }}"
         )
     }
-    notation = {iri: code for iri, (_, code) in site.concepts.items() if code}
+    notation = notations(site.concepts)
     return PreparedSite(model, view, catalogue, site, env, dependency_graph(view, statements), levels, notation)
 
 
@@ -169,10 +169,10 @@ def iter_elements(
     for chunk in chunks:
         impacts = {e.iri: impact_of(graph, e.iri) for e in chunk if e.kind in ("aplikasi", "data", "infrastruktur")}
         with_lineage = [e for e in chunk if e.kind == "data" and e.iri in view.entities]
-        drawings = [diagrams.context(site, e, lang) for lang in langs for e in chunk]
-        drawings += [diagrams.lineage(site, e.iri, lang) for lang in langs for e in with_lineage]
-        drawn = iter(diagrams.render_many(drawings[: len(chunk) * len(langs)], "konteks"))
-        drawn_lineages = iter(diagrams.render_many(drawings[len(chunk) * len(langs) :], "alur"))
+        context_graphs = [diagrams.context(site, e, lang) for lang in langs for e in chunk]
+        lineage_graphs = [diagrams.lineage(site, e.iri, lang) for lang in langs for e in with_lineage]
+        drawn = iter(diagrams.render_many(context_graphs, "konteks"))
+        drawn_lineages = iter(diagrams.render_many(lineage_graphs, "alur"))
         for lang in langs:
             contexts = [next(drawn) for _ in chunk]
             lineages = {e.iri: next(drawn_lineages) for e in with_lineage}
@@ -247,7 +247,7 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
 
 def downloads(model: LoadedModel, view: ArchitectureView, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
     """The data dictionary as CSV and XLSX in each language: the model is all they need, not the gathered site."""
-    notation = {iri: code for iri, (_, code) in concepts_of(model, view.labels).items() if code}
+    notation = notations(concepts_of(model, view.labels))
     for lang in langs:
         rows = dictionary.rows(view, lang, notation)
         yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))

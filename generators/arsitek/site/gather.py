@@ -163,11 +163,16 @@ def _page_path(kind: str, iri: str, taken: set[str]) -> str:
 
 def concepts_of(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, tuple[Texts, str | None]]:
     """Every SKOS concept: its label and notation (the code a RAD reference or a code list shows)."""
-    notations = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
+    codes = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
     return {
-        row["c"].value: (labels.get(row["c"].value, {}), notations.get(row["c"].value))
+        row["c"].value: (labels.get(row["c"].value, {}), codes.get(row["c"].value))
         for row in model.query(f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}")
     }
+
+
+def notations(concepts: dict[str, tuple[Texts, str | None]]) -> dict[str, str]:
+    """Concept IRI -> its code, for the concepts that have one (how the data dictionary shows RAD references)."""
+    return {iri: code for iri, (_, code) in concepts.items() if code}
 
 
 def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult, ontology: Path) -> Site:
