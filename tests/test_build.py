@@ -145,7 +145,8 @@ def test_a_failure_here_stops_the_writers_beside_and_keeps_the_old_tree(tmp_path
     pid_file = tmp_path / "pid"
 
     def slow() -> list[tuple[str, str]]:
-        pid_file.write_text(str(os.getpid()))
+        (tmp_path / "pid.tmp").write_text(str(os.getpid()))
+        os.replace(tmp_path / "pid.tmp", pid_file)  # whole or not at all: the parent reads it as soon as it exists
         time.sleep(60)
         (tmp_path / "finished").touch()  # only if it was waited for instead of stopped
         return [("late.html", "late")]
