@@ -13,8 +13,8 @@ from arsitek import parallel
 from arsitek.errors import ArsitekError
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
-from arsitek.validate import ShapesGraph, ValidationResult, validate_model
-from arsitek.validate.sparql_engine import Compiler, SparqlEngine
+from arsitek.validate import ShapesGraph, ValidationResult, load_shapes, validate_model
+from arsitek.validate.sparql_engine import Check, Compiler, SparqlEngine, StoreSource, compiler_for, plan
 from tests.conftest import FIXTURES
 
 BASE = FIXTURES / "rules" / "_base" / "base.ttl"
@@ -138,3 +138,53 @@ def test_without_fork_one_process_takes_every_index(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(parallel.multiprocessing, "get_context", None)  # must not be reached
     ends = parallel.Ends(5)
     assert list(ends.back()) == [4, 3, 2, 1, 0] and list(ends.front()) == [] and ends.taken() == 5
+
+
+COUNTS = """
+@prefix ars: <https://w3id.org/arsitek/aturan#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:Counts a sh:NodeShape ; ars:ruleId "T-COUNT" ; sh:targetClass ex:C ;
+    sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ] ,
+        [ sh:path [ sh:inversePath ex:q ] ; sh:maxCount 2 ] ,
+        [ sh:path ex:r ; sh:maxCount 4 ] .
+"""
+COUNTED = """
+@prefix ex: <https://example.org/> .
+ex:none a ex:C .
+ex:two a ex:C ; ex:p 1, "1" ; ex:r 1, 2, 3, 4 .
+ex:same a ex:C ; ex:p 1, 1 .
+ex:x ex:q ex:three . ex:y ex:q ex:three . ex:z ex:q ex:three .
+ex:three a ex:C ; ex:p 1 ; ex:r 1, 2, 3, 4, 5 .
+"""
+
+
+def test_counts_on_one_target_share_one_pass_and_find_what_each_query_finds(tmp_path: Path) -> None:
+    """sh:minCount and small sh:maxCount become tests of each focus node in one pass over the target;
+    a count too large to test by joining the path to itself keeps its own GROUP BY query."""
+    (tmp_path / "shapes.ttl").write_text(COUNTS, encoding="utf-8")
+    (tmp_path / "data.ttl").write_text(COUNTED, encoding="utf-8")
+    shapes = load_shapes([tmp_path / "shapes.ttl"])
+    model = load_model([tmp_path / "data.ttl"])
+    source = StoreSource(model.store)
+    checks, unsupported = compiler_for(source, shapes).compile()
+    assert unsupported == []
+    planned = plan(checks)
+    passes = [c for c in planned if c.parts]
+    assert len(passes) == 1 and len(passes[0].parts) == 3  # minCount and maxCount of ex:p, maxCount of ^ex:q
+    assert [c for c in planned if not c.parts and "HAVING (COUNT(DISTINCT ?value) > 4)" in c.query]
+
+    def found(checks: list[Check]) -> list[tuple[str, str, str]]:
+        batches = SparqlEngine(workers=1).execute(source, shapes, checks)
+        return sorted((f.focus_node, f.path or "", f.value or "") for batch in batches for f in batch)
+
+    assert found(planned) == found(checks)
+    ex = "https://example.org/"
+    assert found(planned) == [
+        (f"{ex}none", f"{ex}p", ""),  # no value
+        (f"{ex}three", "", ""),  # three subjects of ex:q: the inverse path is named by no IRI
+        (f"{ex}three", f"{ex}r", ""),  # five values
+        (f"{ex}two", f"{ex}p", ""),  # 1 and "1" are two terms
+    ]
+    pyshacl = validate_model(model, shapes, "pyshacl")
+    assert found(planned) == sorted((f.focus_node, f.path or "", f.value or "") for f in pyshacl.findings)

@@ -48,9 +48,9 @@ class Check:
     value_var: str | None  # the variable holding sh:value, if any
     focus_is_value: bool = False  # SPARQL constraints of node shapes: no ?value means the focus node is the value
     membership: str | None = None  # run the body unrestricted, then keep rows whose ?this this query confirms
-    target: str = ""  # for checks that look for a missing value: the target pattern ...
-    missing: str = ""  # ... and the pattern whose absence is the violation, so checks can share one pass
-    parts: tuple[Check, ...] = ()  # a planned pass: one boolean ?missingN per part
+    target: str = ""  # for checks that judge each focus node as a whole: the target pattern ...
+    violated: str = ""  # ... and the test of ?this that is true for a violation, so checks can share one pass
+    parts: tuple[Check, ...] = ()  # a planned pass: one boolean ?violatedN per part
 
 
 VALUES_SLOT = "#ARSITEK-VALUES#"
@@ -322,10 +322,13 @@ class Compiler:
             conditions.append(f"NOT EXISTS {{ {var} {path} {other} FILTER({fails}) }}")
         return conditions
 
+    #: The most distinct values a test of one node counts by joining the path to itself (counts stay small in shapes).
+    MOST_DISTINCT = 4
+
     def distinct_values(self, var: str, path: str, count: int) -> str:
         """A pattern: ``var`` has at least ``count`` distinct values on ``path`` (counts stay small in shapes)."""
-        if count > 4:
-            raise Unsupported(f"{count} distinct values to count inside a nested shape (at most 4)")
+        if count > self.MOST_DISTINCT:
+            raise Unsupported(f"{count} distinct values to count inside a nested shape (at most {self.MOST_DISTINCT})")
         names = [self.var("v") for _ in range(count)]
         pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
         return " ".join(f"{var} {path} {n} ." for n in names) + (f" FILTER({' && '.join(pairs)})" if pairs else "")
@@ -553,7 +556,8 @@ class Compiler:
         def missing(pattern: str) -> None:
             """Focus nodes for which ``pattern`` has no solution."""
             query = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {pattern} }} }}"
-            checks.append(Check(rule_id, key, severity, query, result_path, None, target=target, missing=pattern))
+            violated = f"NOT EXISTS {{ {pattern} }}"
+            checks.append(Check(rule_id, key, severity, query, result_path, None, target=target, violated=violated))
 
         # A node with a value on the path P is a focus node when the shape targets the subjects of P:
         # the target join is then implied by the path and left out.
@@ -581,11 +585,16 @@ class Compiler:
             if int(count.value) > 0:
                 too_few(int(count.value))
         for count in self.objects(shape, f"{SH}maxCount"):
-            add(
+            query = (
                 f"SELECT ?this WHERE {{ {value_target} ?this {path} ?value }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count.value)})",
-                False,
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count.value)})"
             )
+            if int(count.value) + 1 > self.MOST_DISTINCT:
+                add(query, False)
+                continue
+            # The same as a test of each focus node, so a planned pass over the target can share it.
+            violated = f"EXISTS {{ {self.distinct_values('?this', path, int(count.value) + 1)} }}"
+            checks.append(Check(rule_id, key, severity, query, result_path, None, target=target, violated=violated))
         for value in self.objects(shape, f"{SH}hasValue"):
             missing(f"?this {path} {_iri(value)}")
         for _, _, fails in self.value_tests(shape, "?value"):
@@ -673,15 +682,16 @@ class Compiler:
 
 
 def plan(checks: list[Check]) -> list[Check]:
-    """Checks for missing values that share a target become one pass over the target.
+    """Checks that judge each focus node as a whole (a value missing, too many values) and share a target
+    become one pass over the target.
 
     Enumerating a target (every application, every element) is most of such a check's cost;
-    one query enumerates it once and flags each node with one NOT EXISTS per check.
+    one query enumerates it once and flags each node with one EXISTS or NOT EXISTS per check.
     """
     shared: dict[str, list[Check]] = {}
     planned: list[Check] = []
     for check in checks:
-        if check.missing and check.target:
+        if check.violated and check.target:
             shared.setdefault(check.target, []).append(check)
         else:
             planned.append(check)
@@ -689,8 +699,8 @@ def plan(checks: list[Check]) -> list[Check]:
         if len(group) == 1:
             planned.append(group[0])
             continue
-        flags = " ".join(f"BIND(NOT EXISTS {{ {c.missing} }} AS ?missing{i})" for i, c in enumerate(group))
-        names = [f"?missing{i}" for i in range(len(group))]
+        flags = " ".join(f"BIND({c.violated} AS ?violated{i})" for i, c in enumerate(group))
+        names = [f"?violated{i}" for i in range(len(group))]
         query = f"SELECT ?this {' '.join(names)} WHERE {{ {target} {flags} FILTER({' || '.join(names)}) }}"
         first = group[0]
         planned.append(Check(first.rule_id, first.message_key, first.severity, query, None, None, parts=tuple(group)))
@@ -816,7 +826,7 @@ def _execute(source: SparqlSource, shapes: ShapesGraph, check: Check) -> list[Fi
         return [
             finding
             for i, part in enumerate(check.parts)
-            for finding in _findings(shapes, part, [row for row in rows if _true(row.get(f"missing{i}"))])
+            for finding in _findings(shapes, part, [row for row in rows if _true(row.get(f"violated{i}"))])
         ]
     if check.membership is not None and rows:
         members = _members(source, check, {row["this"] for row in rows})
