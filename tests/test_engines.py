@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from arsitek import parallel
@@ -188,3 +189,25 @@ def test_counts_on_one_target_share_one_pass_and_find_what_each_query_finds(tmp_
     ]
     pyshacl = validate_model(model, shapes, "pyshacl")
     assert found(planned) == sorted((f.focus_node, f.path or "", f.value or "") for f in pyshacl.findings)
+
+
+def test_bodies_run_over_the_whole_model_get_anti_joins_and_targeted_queries_keep_their_filters(
+    folders: DataFolders, shapes: ShapesGraph
+) -> None:
+    """ARS-REF-001/002 test every triple: their NOT EXISTS become MINUS. A query with its target joined
+    in has few solutions, where a probe each is cheaper than a MINUS pattern in full: it stays."""
+    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    checks, _ = compiler_for(StoreSource(model.store), shapes).compile()
+    planned = {c.rule_id: c.query for c in plan(checks) if c.focus_is_value}
+    for rule in ("ARS-REF-001", "ARS-REF-002"):
+        assert "MINUS" in planned[rule] and "NOT EXISTS" not in planned[rule]
+    targeted = [c.query for c in checks if c.focus_is_value and c.membership is None and "NOT EXISTS" in c.query]
+    assert targeted and all(q in planned.values() for q in targeted)
+
+
+def test_the_store_says_whether_it_holds_so_many_triples_across_its_graphs() -> None:
+    store = ox.Store()
+    store.load(b"<urn:a> <urn:p> 1, 2 .", format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:one"))
+    store.load(b"<urn:a> <urn:p> 3 .", format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:two"))
+    source = StoreSource(store)
+    assert [source.holds_at_least(n) for n in (0, 1, 3, 4)] == [True, True, True, False]

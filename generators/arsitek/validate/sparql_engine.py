@@ -15,14 +15,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 from typing import ClassVar, Protocol
 
 import pyoxigraph as ox
 
 from arsitek import parallel
 from arsitek.load import LoadedModel
+from arsitek.validate import antijoin
 from arsitek.validate.findings import Finding, Severity
 from arsitek.validate.rules import ShapesGraph
 from arsitek.vocab import RDF, RDFS, SH, XSD, shorten
@@ -681,16 +683,29 @@ class Compiler:
         return "".join(f"PREFIX {r['p'].value}: <{r['n'].value}>\n" for r in rows)
 
 
+def _unrestricted_as_antijoin(check: Check) -> Check:
+    """A SPARQL body run over the whole model (its target tested afterwards) with NOT EXISTS as MINUS.
+
+    There a NOT EXISTS is probed for every triple of the model; with a target joined in, the
+    solutions are few and a probe each costs less than evaluating the MINUS pattern in full
+    (measured both ways at 30,000 applications: :mod:`arsitek.validate.antijoin`).
+    """
+    if check.membership is None:
+        return check
+    return replace(check, query=antijoin.rewrite(check.query))
+
+
 def plan(checks: list[Check]) -> list[Check]:
     """Checks that judge each focus node as a whole (a value missing, too many values) and share a target
     become one pass over the target.
 
     Enumerating a target (every application, every element) is most of such a check's cost;
     one query enumerates it once and flags each node with one EXISTS or NOT EXISTS per check.
+    A SPARQL body that runs over the whole model has its NOT EXISTS filters made anti-joins.
     """
     shared: dict[str, list[Check]] = {}
     planned: list[Check] = []
-    for check in checks:
+    for check in map(_unrestricted_as_antijoin, checks):
         if check.violated and check.target:
             shared.setdefault(check.target, []).append(check)
         else:
@@ -720,6 +735,13 @@ class StoreSource:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+
+    def holds_at_least(self, triples: int) -> bool:
+        """Whether the store holds ``triples`` or more; counts no further (``len`` reads every quad)."""
+        return (
+            triples <= 0
+            or next(islice(self.store.quads_for_pattern(None, None, None), triples - 1, None), None) is not None
+        )
 
     def select(self, query: str) -> list[dict[str, Term]]:
         solutions = self.store.query(query, use_default_graph_as_union=True)
@@ -797,7 +819,7 @@ class SparqlEngine:
         ordered = [checks[i] for i in order]
         work = partial(_execute, source, shapes)
         if isinstance(source, StoreSource):
-            big = self.workers > 1 and len(source.store) >= FORK_FROM_TRIPLES
+            big = self.workers > 1 and source.holds_at_least(FORK_FROM_TRIPLES)
             results = parallel.forked(ordered, work) if big else parallel.serial(ordered, work)
         else:
             results = parallel.threaded(ordered, work, self.workers)
