@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from arsitek.generators.contracts import generate, plan
+from arsitek.generators.contracts import dump, generate, plan
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
 from arsitek.view import ArchitectureView, build_view
@@ -215,6 +215,17 @@ def test_the_planned_catalogue_is_the_one_written(kpu: dict[str, str], folders: 
     assert planned.catalogue == json.loads(kpu["catalogue.json"])["integrations"]
     assert [path for path, _ in planned.files] == sorted(kpu)
     assert dict(planned.artifacts()) == kpu
+
+
+def test_contract_json_is_what_the_standard_library_writes(kpu: dict[str, str]) -> None:
+    """The fast encoder's bytes are json.dumps(indent=2, ensure_ascii=False)'s, and what it cannot encode
+    (an integer beyond 64 bits) is still written, by the standard library."""
+    documents = {path: json.loads(text) for path, text in kpu.items() if path.endswith(".json")}
+    assert documents
+    for path, document in documents.items():
+        assert kpu[path] == json.dumps(document, ensure_ascii=False, indent=2) + "\n", path
+    unusual = {"naïve ✓": "<script>\u2028", "maximum": 2**70, "ratio": 0.1, "empty": [{}, []]}
+    assert dump(unusual) == json.dumps(unusual, ensure_ascii=False, indent=2) + "\n"
 
 
 def test_generation_is_byte_identical(folders: DataFolders, kpu: dict[str, str]) -> None:

@@ -66,7 +66,7 @@ def _refuse_above(nodes: int) -> None:
         raise TooLarge(nodes)
 
 
-def node_count(graph: graphviz.Digraph) -> int:
+def node_count(graph: graphviz.Digraph | Drawing) -> int:
     """How many elements (nodes made by :func:`nid`) a diagram holds."""
     return len(_NODE_LINE.findall(graph.source))
 
@@ -74,6 +74,32 @@ def node_count(graph: graphviz.Digraph) -> int:
 def _graph(name: str, direction: str = "LR") -> graphviz.Digraph:
     """A new diagram with the house style (a copy: quoting the style anew took a third of a diagram's source)."""
     return _styled(name, direction).copy()
+
+
+class Drawing:
+    """An element's small diagram (context, lineage) as DOT text: the house style, then boxes and arrows.
+
+    A national site draws a quarter of a million of them; a ``graphviz.Digraph`` copied and its style
+    quoted again for each cost as much as everything else that goes into one. The text is the one the
+    graphviz library writes for the same diagram.
+    """
+
+    __slots__ = ("body", "head")
+
+    def __init__(self, name: str, direction: str = "LR") -> None:
+        self.head = _head(name, direction)
+        self.body: list[str] = []
+
+    @property
+    def source(self) -> str:
+        return self.head + "".join(self.body) + "}\n"
+
+
+@functools.lru_cache(maxsize=16)
+def _head(name: str, direction: str) -> str:
+    """The styled graph's DOT up to its closing brace."""
+    source: str = _styled(name, direction).source
+    return source.removesuffix("}\n")
 
 
 @functools.lru_cache(maxsize=16)
@@ -130,57 +156,58 @@ def _attributes(attributes: tuple[tuple[str, str], ...]) -> str:
     return str(scratch.body[0]).removeprefix("\ta").removesuffix("\n")
 
 
-def _edge(graph: graphviz.Digraph, tail: str, head: str, **attributes: str) -> None:
+def _edge(graph: graphviz.Digraph | Drawing, tail: str, head: str, **attributes: str) -> None:
     """``graph.edge`` for node ids made by :func:`nid` (which need no quoting)."""
     graph.body.append(f"\t{tail} -> {head}{_attributes(tuple(attributes.items()))}\n")
 
 
-def _node(graph: graphviz.Digraph, page: Page, lang: str, base: str, **extra: str) -> None:
+def _node(graph: graphviz.Digraph | Drawing, page: Page, lang: str, base: str, **extra: str) -> None:
     label = text(page.label, lang)
     graph.body.append(_box(page.iri, label, f"{base}{page.path}", page.kind))
     if extra:  # a second statement adds to (or overrides) the box's attributes
         graph.body.append(f"\t{nid(page.iri)}{_attributes(tuple(extra.items()))}\n")
 
 
-def render(graph: graphviz.Digraph, prefix: str = "d") -> str:
+def render(graph: graphviz.Digraph | Drawing, prefix: str = "d") -> str:
     """SVG text without the XML prolog, ready to inline in HTML.
 
     Graphviz numbers its ids (``node1``, ``edge2``) per graph; two diagrams on one
     page would repeat them, so every id gets the figure's prefix.
     """
-    try:
-        svg = graph.pipe(format="svg", encoding="utf-8")
-    except graphviz.ExecutableNotFound:
-        raise ArsitekError(NO_DOT) from None
-    return _inline(svg, prefix)
+    return _inline(_dot(graph.source, 1)[0], prefix)
 
 
-def render_many(graphs: list[graphviz.Digraph], prefix: str, batch: int = 250) -> list[str]:
+def render_many(graphs: list[graphviz.Digraph] | list[Drawing], prefix: str, batch: int = 250) -> list[str]:
     """:func:`render` for many small graphs, one ``dot`` process per batch, two batches at a time.
 
     A process per diagram is most of a site build's time at national scale (two diagrams per
     element and language). ``dot`` lays out every graph of its input independently and writes
     one SVG document after another, so the output is the same as one call per graph.
     """
-    chunks = [graphs[start : start + batch] for start in range(0, len(graphs), batch)]
-
-    def run(chunk: list[graphviz.Digraph]) -> list[str]:
-        source = "".join(graph.source for graph in chunk)
-        try:
-            done = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False)
-        except FileNotFoundError:
-            raise ArsitekError(NO_DOT) from None
-        if done.returncode != 0:
-            raise ArsitekError(f"Graphviz failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-        # After the first graph of an input, dot names each graph's group "page0,1_graph0"; alone it is "graph0".
-        output = re.sub(r'id="page\d+,\d+_(graph\d+)"', r'id="\1"', done.stdout.decode("utf-8"))
-        documents = ["<?xml" + d for d in output.split("<?xml")[1:]]
-        if len(documents) != len(chunk):
-            raise ArsitekError(f"Graphviz returned {len(documents)} diagrams for {len(chunk)} graphs")
-        return documents
-
+    sources = [graph.source for graph in graphs]
+    chunks = [sources[start : start + batch] for start in range(0, len(sources), batch)]
     with ThreadPoolExecutor(max_workers=2) as pool:  # dot runs outside Python: two processes use both cores
-        return [_inline(svg, prefix) for documents in pool.map(run, chunks) for svg in documents]
+        return [
+            _inline(svg, prefix)
+            for documents in pool.map(lambda chunk: _dot("".join(chunk), len(chunk)), chunks)
+            for svg in documents
+        ]
+
+
+def _dot(source: str, graphs: int) -> list[str]:
+    """The SVG documents ``dot`` writes for DOT text holding ``graphs`` graphs, in order."""
+    try:
+        done = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False)
+    except FileNotFoundError:
+        raise ArsitekError(NO_DOT) from None
+    if done.returncode != 0:
+        raise ArsitekError(f"Graphviz failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    # After the first graph of an input, dot names each graph's group "page0,1_graph0"; alone it is "graph0".
+    output = re.sub(r'id="page\d+,\d+_(graph\d+)"', r'id="\1"', done.stdout.decode("utf-8"))
+    documents = ["<?xml" + d for d in output.split("<?xml")[1:]]
+    if len(documents) != graphs:
+        raise ArsitekError(f"Graphviz returned {len(documents)} diagrams for {graphs} graphs")
+    return documents
 
 
 _PROLOG = re.compile(r"\A<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*")
@@ -199,9 +226,9 @@ def _inline(svg: str, prefix: str) -> str:
     return head + _COMMENT.sub("", svg[start:]).replace(' id="', f' id="{prefix}-')
 
 
-def context(site: Site, page: Page, lang: str) -> graphviz.Digraph:
+def context(site: Site, page: Page, lang: str) -> Drawing:
     """The element and its direct neighbours, relations labelled in the page's language."""
-    graph = _graph("context")
+    graph = Drawing("context")
     _node(graph, page, lang, "../", penwidth="2", color="#1d3b66")
     shown = 0
     for rows, outgoing in ((page.outgoing, True), (page.incoming, False)):
@@ -272,7 +299,7 @@ def landscape(site: Site, lang: str) -> graphviz.Digraph:
     return graph
 
 
-def _flow_edge(graph: graphviz.Digraph, site: Site, flow_iri: str, lang: str, base: str) -> None:
+def _flow_edge(graph: graphviz.Digraph | Drawing, site: Site, flow_iri: str, lang: str, base: str) -> None:
     flow = site.view.integrations[flow_iri]
     colour, style = PATTERN_STYLE.get(flow.pattern or "", ("#7a828c", "solid"))
     personal = any(site.view.entities[d].personal for d in flow.data if d in site.view.entities)
@@ -306,9 +333,9 @@ def integration_map(site: Site, lang: str, flows: Iterable[str] | None = None, b
     return graph
 
 
-def lineage(site: Site, entity: str, lang: str) -> graphviz.Digraph:
+def lineage(site: Site, entity: str, lang: str) -> Drawing:
     """Data lineage: producers, the authoritative source, and every flow that carries the entity onward."""
-    graph = _graph("lineage")
+    graph = Drawing("lineage")
     data = site.view.entities[entity]
     page = site.pages[entity]
     _node(graph, page, lang, "../", penwidth="2", color="#1d3b66")
