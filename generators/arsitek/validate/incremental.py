@@ -26,7 +26,15 @@ from arsitek.load import LoadedModel, SourceFile, collect_files, display_path, l
 from arsitek.validate import ValidationResult, result_of
 from arsitek.validate.findings import Finding
 from arsitek.validate.rules import ShapesGraph
-from arsitek.validate.sparql_engine import VALUES_SLOT, Check, SparqlEngine, StoreSource, compiler_for, plan
+from arsitek.validate.sparql_engine import (
+    ANTIJOIN_FROM_TRIPLES,
+    VALUES_SLOT,
+    Check,
+    SparqlEngine,
+    StoreSource,
+    compiler_for,
+    plan,
+)
 from arsitek.vocab import OWL, RDF, RDFS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -178,7 +186,7 @@ class IncrementalValidator:
                 f"rules {', '.join(unsupported)} use SHACL features only the pyshacl engine runs; "
                 "watching needs rules the SPARQL engine compiles"
             )
-        self.checks = plan(checks)
+        self.checks = plan(checks, source.holds_at_least(ANTIJOIN_FROM_TRIPLES))
         self.reads = [_reads_of_check(c) for c in self.checks]
         self.found = self.engine.execute(source, self.shapes, self.checks)
         return Update(self._result(), changed, triples, len(self.checks), len(self.checks), full=True)

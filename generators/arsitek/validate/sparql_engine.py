@@ -695,17 +695,18 @@ def _unrestricted_as_antijoin(check: Check) -> Check:
     return replace(check, query=antijoin.rewrite(check.query))
 
 
-def plan(checks: list[Check]) -> list[Check]:
+def plan(checks: list[Check], antijoins: bool = False) -> list[Check]:
     """Checks that judge each focus node as a whole (a value missing, too many values) and share a target
     become one pass over the target.
 
     Enumerating a target (every application, every element) is most of such a check's cost;
     one query enumerates it once and flags each node with one EXISTS or NOT EXISTS per check.
-    A SPARQL body that runs over the whole model has its NOT EXISTS filters made anti-joins.
+    With ``antijoins`` (a large model) a SPARQL body that runs over the whole model has its NOT EXISTS
+    filters made anti-joins.
     """
     shared: dict[str, list[Check]] = {}
     planned: list[Check] = []
-    for check in map(_unrestricted_as_antijoin, checks):
+    for check in map(_unrestricted_as_antijoin, checks) if antijoins else checks:
         if check.violated and check.target:
             shared.setdefault(check.target, []).append(check)
         else:
@@ -735,13 +736,14 @@ class StoreSource:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self._holds: dict[int, bool] = {}  # the store does not change while a run reads it
 
     def holds_at_least(self, triples: int) -> bool:
         """Whether the store holds ``triples`` or more; counts no further (``len`` reads every quad)."""
-        return (
-            triples <= 0
-            or next(islice(self.store.quads_for_pattern(None, None, None), triples - 1, None), None) is not None
-        )
+        if triples not in self._holds:
+            quads = self.store.quads_for_pattern(None, None, None)
+            self._holds[triples] = triples <= 0 or next(islice(quads, triples - 1, None), None) is not None
+        return self._holds[triples]
 
     def select(self, query: str) -> list[dict[str, Term]]:
         solutions = self.store.query(query, use_default_graph_as_union=True)
@@ -787,6 +789,9 @@ def subclass_closure(source: SparqlSource) -> dict[str, list[str]]:
 
 #: Below this size a second process costs more (fork, first touch of the shared pages) than it saves.
 FORK_FROM_TRIPLES = 200_000
+#: Below this size reading a query's algebra to make its NOT EXISTS an anti-join (rdflib's SPARQL parser,
+#: a tenth of a second) costs more than the probes it saves: a third of validating 1,000 applications.
+ANTIJOIN_FROM_TRIPLES = 200_000
 
 
 class SparqlEngine:
@@ -807,9 +812,12 @@ class SparqlEngine:
     def run_on(self, source: SparqlSource, shapes: ShapesGraph) -> tuple[list[Finding], list[str]]:
         """Findings of every compiled rule, and the ids of the rules the compiler left out."""
         checks, unsupported = compiler_for(source, shapes).compile()
-        # One pass per target binds each test's result (BIND(NOT EXISTS ...)); Virtuoso 7 answers those
-        # bindings wrongly, so a remote endpoint gets one plain query per check.
-        planned = plan(checks) if isinstance(source, StoreSource) else checks
+        # The planned queries are for this machine's store: one pass per target binds each test's result
+        # (BIND(NOT EXISTS ...)), which Virtuoso 7 answers wrongly, so a remote endpoint gets one plain
+        # query per check, as compiled.
+        planned = checks
+        if isinstance(source, StoreSource):
+            planned = plan(checks, source.holds_at_least(ANTIJOIN_FROM_TRIPLES))
         return [f for batch in self.execute(source, shapes, planned) for f in batch], unsupported
 
     def execute(self, source: SparqlSource, shapes: ShapesGraph, checks: Sequence[Check]) -> list[list[Finding]]:
