@@ -311,6 +311,9 @@ def test_diagrams_are_also_written_as_files(site: Path) -> None:
     assert (site / "en" / "aplikasi" / "sidalih.svg").is_file()
     svg = (site / "en" / "aplikasi" / "sidalih.svg").read_text(encoding="utf-8")
     assert 'xlink:href="../infrastruktur/pusat_data_kpu.html"' in svg
+    for lang, word in (("en", "Download"), ("id", "Unduh")):  # and the element's page offers its file
+        page = (site / lang / "aplikasi" / "sidalih.html").read_text(encoding="utf-8")
+        assert f'<p class="downloads">{word}: <a href="sidalih.svg" download>SVG</a></p>' in page
 
 
 def test_diagrams_rendered_in_batches_equal_diagrams_rendered_one_by_one(
