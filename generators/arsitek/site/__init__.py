@@ -177,14 +177,15 @@ def iter_elements(
             contexts = [next(drawn) for _ in chunk]
             lineages = {e.iri: next(drawn_lineages) for e in with_lineage}
             for element, context_svg in zip(chunk, contexts, strict=True):
-                extra: dict[str, Any] = {"diagram": context_svg}
+                svg_file = f"{element.path.removesuffix('.html')}.svg"
+                extra: dict[str, Any] = {"diagram": context_svg, "svg_file": svg_file.rsplit("/", 1)[-1]}
                 if element.iri in impacts:
                     extra["impact"] = impacts[element.iri]
                 if element.iri in lineages:
                     extra["entity"] = view.entities[element.iri]
                     extra["lineage"] = lineages[element.iri]
                 yield _page(prepared, lang, element.path, "element.html.j2", element=element, **extra)
-                yield (f"{lang}/{element.path.removesuffix('.html')}.svg", _standalone(context_svg))
+                yield (f"{lang}/{svg_file}", _standalone(context_svg))
 
 
 def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:

@@ -104,7 +104,7 @@ def _moved(query: str, tokens: list[_Token], closing: dict[int, int], i: int) ->
     pattern = query[tokens[opened].end : tokens[shut].start]
     rest = query[tokens[group].end : tokens[i].start] + " " + query[tokens[shut].end : tokens[group_end].start]
     prologue = query[: _select_start(tokens)]
-    shared = _variables(_tokens(pattern)) & _variables(_tokens(rest))
+    shared = _variables(tokens[opened + 1 : shut]) & _variables(tokens[group + 1 : i] + tokens[shut + 1 : group_end])
     if not shared:
         return None  # with nothing shared, NOT EXISTS tests the whole data and MINUS removes nothing
     if not (shared <= _always_bound(prologue, rest) and shared <= _always_bound(prologue, pattern)):
@@ -120,8 +120,7 @@ def _moved(query: str, tokens: list[_Token], closing: dict[int, int], i: int) ->
 def _plain(tokens: list[_Token], opened: int) -> bool:
     if opened == 0:
         return False
-    before = tokens[opened - 1]
-    return before.text.upper() in _PLAIN_AFTER and before.kind in ("word", "open", "close", "punct")
+    return tokens[opened - 1].text.upper() in _PLAIN_AFTER
 
 
 def _select_start(tokens: list[_Token]) -> int:

@@ -587,15 +587,16 @@ class Compiler:
             if int(count.value) > 0:
                 too_few(int(count.value))
         for count in self.objects(shape, f"{SH}maxCount"):
+            most = int(count.value)
             query = (
                 f"SELECT ?this WHERE {{ {value_target} ?this {path} ?value }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count.value)})"
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {most})"
             )
-            if int(count.value) + 1 > self.MOST_DISTINCT:
+            if most + 1 > self.MOST_DISTINCT:
                 add(query, False)
                 continue
             # The same as a test of each focus node, so a planned pass over the target can share it.
-            violated = f"EXISTS {{ {self.distinct_values('?this', path, int(count.value) + 1)} }}"
+            violated = f"EXISTS {{ {self.distinct_values('?this', path, most + 1)} }}"
             checks.append(Check(rule_id, key, severity, query, result_path, None, target=target, violated=violated))
         for value in self.objects(shape, f"{SH}hasValue"):
             missing(f"?this {path} {_iri(value)}")
