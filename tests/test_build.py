@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from arsitek.errors import ArsitekError, OutputError
+from arsitek.guard import MANIFEST
 from arsitek.output import OutputTree, SameAs, safe_relative, write_tree
 from tests.conftest import FIXTURES
 from tests.test_cli import arsitek
@@ -17,7 +18,12 @@ RULES = FIXTURES / "rules"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """What a build wrote, without the manifest every build adds (test_safety checks that)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 def test_build_writes_reports_identically_twice(tmp_path: Path) -> None:
@@ -92,11 +98,7 @@ def test_two_processes_write_one_tree(tmp_path: Path) -> None:
     target = tmp_path / "out"
     written = write_tree(target, [("id/a.html", "a")], beside=lambda: [("en/a.html", "b"), ("en/b.svg", b"c")])
     assert written == 3
-    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
-        "en/a.html",
-        "en/b.svg",
-        "id/a.html",
-    ]
+    assert sorted(snapshot(target)) == ["en/a.html", "en/b.svg", "id/a.html"]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +111,7 @@ def test_a_failure_in_the_second_process_keeps_the_old_tree(tmp_path: Path, thei
     write_tree(target, [("old.html", "old")])
     with pytest.raises(ArsitekError, match="second process failed"):
         write_tree(target, [("id/a.html", "a")], beside=lambda: __import__("time").sleep(0.3) or theirs)
-    assert [p.name for p in target.iterdir()] == ["old.html"]
+    assert sorted(snapshot(target)) == ["old.html"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 

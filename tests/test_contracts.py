@@ -155,8 +155,9 @@ def test_warehouse_mapping_traces_every_column(kpu: dict[str, str]) -> None:
     assert rows
     ddl = kpu["warehouse/analitik_data_pemilu.sql"]
     for row in rows:
-        assert f"CREATE TABLE {row['target_table']} (" in ddl
-        assert f"    {row['target_column']} " in ddl
+        table, column = row["target_table"], row["target_column"]
+        assert f'CREATE TABLE "{table}" (' in ddl
+        assert f'    "{column}" ' in ddl
         assert (row["transformation"] == "sha256") == bool(row["personal_data"])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from rich.console import Console
 from arsitek import __version__, parallel
 from arsitek.errors import ArsitekError, UsageError
 from arsitek.paths import DataFolders, data_folders
+from arsitek.text import one_line
 from arsitek.validate.findings import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,7 +148,7 @@ def model_options(func: F) -> F:
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)  # model text is never markup
 
 
 @click.group(cls=GroupedCommands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -172,6 +174,12 @@ def _load(paths: tuple[Path, ...], ontology_dir: Path | None) -> Any:
     folders = data_folders(ontology_dir)
     model_paths = list(paths) or [default_model(folders)]
     return load_model(model_paths, [folders.ontology], exclude=[folders.shapes])
+
+
+def _inputs(paths: tuple[Path, ...], ontology_dir: Path | None) -> list[Path]:
+    """Everything a command reads: no output may replace, hold or sit inside any of it."""
+    folders = data_folders(ontology_dir)
+    return [*(list(paths) or [default_model(folders)]), folders.ontology]
 
 
 def _check(model: Any, ontology_dir: Path | None, engine: str) -> Any:
@@ -296,12 +304,21 @@ def validate(
     else:
         result = _run_validation(paths, ontology_dir, engine)
     if output is not None:
+        _refuse_overwriting_input(output, [] if endpoint is not None else _inputs(paths, ontology_dir))
         write_file(output, RENDERERS[fmt](result, lang, threshold))
     elif fmt == "text":
         print_text(_console(), result, lang, threshold)
     else:
         click.echo(RENDERERS[fmt](result, lang, threshold), nl=False)
     sys.exit(1 if result.fails(threshold) else 0)
+
+
+def _refuse_overwriting_input(output: Path, inputs: list[Path]) -> None:
+    target = output.resolve()
+    for given in inputs:
+        root = given.resolve()
+        if target == root or (root.is_dir() and target.is_relative_to(root) and target.suffix in {".ttl", ".nt"}):
+            raise UsageError(f"refusing to write the report to {output}: it would overwrite the model it checks")
 
 
 @cli.command()
@@ -376,7 +393,7 @@ def build(
     console = _console(stderr=True)
     with (
         Progress(console=console, transient=True, disable=not console.is_terminal) as progress,
-        OutputTree(out_dir) as tree,
+        OutputTree(out_dir, protect=_inputs(paths, ontology_dir)) as tree,
     ):
         # The two cores are shared by four processes. What needs no gathered site is written beside
         # this one while it plans the contracts and gathers the site: the spreadsheets (which need only
@@ -476,7 +493,7 @@ def generate_contracts(
     artifacts = contracts.generate(view)
     if app is not None:
         artifacts = contracts.for_application(artifacts, view, _find_application(view, app))
-    written = write_tree(out_dir, artifacts)
+    written = write_tree(out_dir, artifacts, protect=_inputs(paths, ontology_dir))
     _console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
 
 
@@ -530,8 +547,17 @@ def stub_serve(
         server.server_close()
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that every ``finally`` (staging folders, children) runs."""
+
+
+def _on_terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: turns every :class:`ArsitekError` into a one-line message and its exit code."""
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
     try:
         cli.main(args=argv, prog_name="arsitek", standalone_mode=False)
     except click.exceptions.Abort:
@@ -541,18 +567,27 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except ArsitekError as exc:
-        click.echo(str(exc) if exc.located else f"arsitek: error: {exc}", err=True)
+        click.echo(one_line(str(exc)) if exc.located else f"arsitek: error: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("arsitek: interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("arsitek: terminated", err=True)
+        sys.exit(143)
+    except OSError as exc:  # disk full, read-only, permission denied, name too long: the system's words, one line
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"arsitek: error: {one_line(exc.strerror or str(exc))}{one_line(where)}", err=True)
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("ARSITEK_DEBUG"):
             raise
         click.echo(
-            f"arsitek: internal error: {type(exc).__name__}: {exc} "
+            f"arsitek: internal error: {type(exc).__name__}: {one_line(str(exc))} "
             "(set ARSITEK_DEBUG=1 for a traceback and please report it)",
             err=True,
         )
         sys.exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     sys.exit(0)

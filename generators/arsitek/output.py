@@ -6,7 +6,9 @@ is complete, so a failed build leaves the previous good output untouched.
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -14,8 +16,9 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import NamedTuple
 
-from arsitek import parallel
+from arsitek import guard, parallel
 from arsitek.errors import OutputError
+from arsitek.guard import MANIFEST
 
 
 class SameAs(NamedTuple):
@@ -61,23 +64,40 @@ def write_file(path: Path, content: str | bytes) -> None:
         raise
 
 
+_MANIFEST_TEXT = "arsitek output folder: arsitek replaces everything in it on the next build.\n"
+_NEW, _OLD, _LOCK = "arsitek-new", "arsitek-old", "arsitek-lock"
+
+
 class OutputTree:
     """A build's output folder, assembled in a staging folder beside it and swapped in only when complete.
 
     Parts can be written by forked children (:meth:`write_beside`) while this process prepares
     the next part. A failure anywhere, in this process or a child, throws the staging folder
-    away and leaves the previous output as it was.
+    away and leaves the previous output as it was. Only a folder that is absent, empty or marked
+    with :data:`MANIFEST` by an earlier build is ever replaced (:func:`arsitek.guard.check_target`),
+    one build at a time, and a kill at any moment leaves the old or the new folder whole.
     """
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, protect: Iterable[Path] = ()) -> None:
+        self.given = target
         self.target = target.resolve()
+        self.protect = tuple(protect)
         self.written = 0
         self._running: list[parallel.Running] = []
         self._staging = self.target
+        self._lock: guard.Lock | None = None
 
     def __enter__(self) -> OutputTree:
+        guard.check_target(self.given, self.protect)
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self._staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+        self._lock = guard.Lock(self.target.parent / f".{self.target.name}.{_LOCK}", self.given)
+        try:
+            guard.check_target(self.given, self.protect)  # again, now that no other build can change it
+            _clean_stale(self.target)
+            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.{_NEW}-", dir=self.target.parent))
+        except BaseException:
+            self._lock.release()
+            raise
         return self
 
     def write(self, artifacts: Iterable[Written]) -> None:
@@ -95,32 +115,64 @@ class OutputTree:
             if kind is None:
                 while self._running:
                     self.written += self._running.pop(0).result()
-                self._swap()
+                write_file(self._staging / MANIFEST, _MANIFEST_TEXT)
+                _swap(self._staging, self.target)
         finally:
             for running in self._running:
                 running.cancel()
             self._running.clear()
-            shutil.rmtree(self._staging, ignore_errors=True)  # gone already when it was swapped in
+            shutil.rmtree(self._staging, ignore_errors=True)  # after a swap: the old output, under the staging name
+            if self._lock is not None:
+                self._lock.release()
 
-    def _swap(self) -> None:
-        old = None
-        if self.target.exists():
-            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
-            os.replace(self.target, old)
-        os.replace(self._staging, self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put ``staging`` where ``target`` is; afterwards ``staging`` holds the old output (or nothing).
+
+    Where the kernel can exchange two names in one step (Linux's renameat2), a kill at any moment
+    leaves one whole folder at ``target``. Elsewhere the old folder is first renamed aside; a kill
+    between the two renames is repaired by the next build (:func:`_clean_stale`).
+    """
+    if not target.exists():
+        os.rename(staging, target)
+    elif not guard.exchange(staging, target):
+        old = target.parent / f".{target.name}.{_OLD}-{os.getpid()}"
+        os.rename(target, old)
+        os.rename(staging, target)
+        os.rename(old, staging)
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove what killed builds into ``target`` left beside it; called with the lock held, so none is running.
+
+    A folder renamed aside by a build killed before it put the new one in place is put back first.
+    """
+    for path in sorted(target.parent.glob(f".{glob.escape(target.name)}.*")):
+        kind = _LEFTOVER.fullmatch(path.name[len(target.name) + 2 :])
+        if kind is None or not path.is_dir() or path.is_symlink():
+            continue
+        if kind["old"] and not os.path.lexists(target):
+            os.rename(path, target)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+#: The staging and backup folders' names after ``.TARGET.``: this release's, and arsitek 0.1's (``new-``, ``old-``).
+_LEFTOVER = re.compile(rf"(?:{_NEW}|new)-[a-z0-9_]{{8}}|(?P<old>(?:{_OLD}|old)-\d+)")
 
 
 def write_tree(
-    target: Path, artifacts: Iterable[Written], beside: Callable[[], Iterable[Written]] | None = None
+    target: Path,
+    artifacts: Iterable[Written],
+    beside: Callable[[], Iterable[Written]] | None = None,
+    protect: Iterable[Path] = (),
 ) -> int:
     """Replace ``target`` with a folder holding exactly ``artifacts``; returns how many were written.
 
     ``beside`` yields more artifacts (with paths of their own) that a second process renders and
     writes at the same time, on Linux; the folder is swapped in only when both are complete.
     """
-    with OutputTree(target) as tree:
+    with OutputTree(target, protect) as tree:
         if beside is not None:
             tree.write_beside(beside)
         tree.write(artifacts)

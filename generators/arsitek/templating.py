@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jinja2
 
+from arsitek import text
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -32,6 +34,8 @@ def environment(generator: str, override: Path | None = None) -> jinja2.Environm
         # templates it started with).
         auto_reload=False,
     )
-    env.filters["sql"] = lambda value: str(value).replace("'", "''")
-    env.filters["md"] = lambda value: " ".join(str(value).split()).replace("|", "\\|")
+    env.filters["sql"] = lambda value: text.sql_string(str(value))
+    env.filters["sqlcomment"] = lambda value: text.sql_comment(str(value))
+    env.filters["ident"] = lambda value: text.sql_identifier(str(value))
+    env.filters["md"] = lambda value: text.markdown(str(value))
     return env

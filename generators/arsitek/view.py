@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 import pyoxigraph as ox
 
 from arsitek.load import LoadedModel
+from arsitek.text import readable
 from arsitek.vocab import KODE, OWL, PEMILU, RDF, RDFS, SKOS, SPBE, XSD
 
 Texts = dict[str, str]
@@ -187,15 +188,16 @@ def _texts(model: LoadedModel, predicate: str) -> dict[str, Texts]:
     for subject, literal in model.query(_PREFIXES + query):
         texts = out[subject.value]
         language = literal.language or ""
-        if language not in texts or literal.value < texts[language]:
-            texts[language] = literal.value
+        shown = readable(literal.value)
+        if language not in texts or shown < texts[language]:
+            texts[language] = shown
     return out
 
 
 def _multi(model: LoadedModel, predicate: str) -> dict[str, tuple[str, ...]]:
     out: dict[str, set[str]] = defaultdict(set)
     for subject, value in model.query(_PREFIXES + f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
-        out[subject.value].add(value.value)
+        out[subject.value].add(readable(value.value) if isinstance(value, ox.Literal) else value.value)
     return {s: tuple(sorted(v)) for s, v in out.items()}
 
 
@@ -356,6 +358,6 @@ def _model_version(model: LoadedModel) -> str:
     )
     assert isinstance(solutions, ox.QuerySolutions)
     versions = sorted(
-        str(row["v"].value) for row in solutions if row["g"] is not None and row["g"].value in model_graphs
+        readable(str(row["v"].value)) for row in solutions if row["g"] is not None and row["g"].value in model_graphs
     )
     return versions[0] if versions else "0"

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from arsitek.errors import ArsitekError
 from arsitek.paths import data_folders
+from arsitek.text import one_line
 from arsitek.validate import load_shapes
 from arsitek.validate.findings import Severity
 from arsitek.validate.incremental import IncrementalValidator, Update
@@ -54,6 +55,7 @@ def watch(
     last = validator.full()
     print_text(console, last.result, lang, fail_on)
     console.print(words["watching"].format(n=len(validator.model.model_files())), style="dim")
+    shown_error = ""  # a file left broken is reported once, not at every poll, until it changes
     try:
         while keep_going():
             time.sleep(interval)
@@ -61,8 +63,11 @@ def watch(
             try:
                 update = validator.update()
             except ArsitekError as exc:
-                console.print(words["kept"].format(time=_now(), error=exc), style="red")
+                if one_line(str(exc)) != shown_error:
+                    shown_error = one_line(str(exc))
+                    console.print(words["kept"].format(time=_now(), error=shown_error), style="red")
                 continue
+            shown_error = ""
             if not update.changed_files:
                 continue
             last = update  # before printing: an interrupt during the report must still exit by this result

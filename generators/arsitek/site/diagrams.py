@@ -14,11 +14,13 @@ import re
 import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import cast
 
 import graphviz
 
 from arsitek.errors import ArsitekError
 from arsitek.site.gather import Page, Site
+from arsitek.text import xml_text
 from arsitek.view import text
 
 COLOURS = {
@@ -114,8 +116,15 @@ def _styled(name: str, direction: str) -> graphviz.Digraph:
 
 
 def _plain(value: str) -> str:
-    """Model text as a plain DOT string: never an HTML-like label, whatever it contains (``<script>``…)."""
-    return graphviz.nohtml(value)  # type: ignore[no-any-return]
+    """Model text as a plain DOT string, shown as written whatever it contains.
+
+    Never an HTML-like label (``<script>``, ``<KPU>``); a backslash is a backslash, not the start
+    of a DOT escape (``\\N``, or a final one that would swallow the closing quote); a character
+    XML cannot hold is shown as an escape, so the SVG stays well-formed. Idempotent.
+    """
+    if isinstance(value, graphviz.quoting.NoHtml):
+        return cast(str, value)
+    return graphviz.nohtml(xml_text(value).replace("\\", "\\\\"))  # type: ignore[no-any-return]
 
 
 def _wrap(label: str, width: int = 24) -> str:
@@ -376,7 +385,7 @@ def hierarchy(site: Site, lang: str) -> graphviz.Digraph:
             URL=page.path,
             target="_top",
             fillcolor=COLOURS["organisasi"],
-            tooltip=text(page.label, lang),
+            tooltip=_plain(text(page.label, lang)),
         )
     for page in site.by_kind("organisasi"):
         for row in page.outgoing:

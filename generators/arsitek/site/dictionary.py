@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
+from arsitek.text import spreadsheet_row
 from arsitek.view import ArchitectureView, text
 
 FIXED = datetime(2024, 1, 1, 0, 0, 0)
@@ -113,7 +114,7 @@ def to_csv(data: list[DictionaryRow], lang: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS[lang])
     for row in data:
-        writer.writerow(list(vars(row).values()))
+        writer.writerow(spreadsheet_row(vars(row).values()))
     return buffer.getvalue()
 
 
@@ -143,7 +144,7 @@ def to_xlsx(data: list[DictionaryRow], lang: str) -> bytes:
     sheet.autofilter(0, 0, len(data), len(COLUMNS[lang]) - 1)
     sheet.write_row(0, 0, COLUMNS[lang], book.add_format({"bold": True}))
     for number, row in enumerate(data, start=1):
-        sheet.write_row(number, 0, list(vars(row).values()))
+        sheet.write_row(number, 0, spreadsheet_row(vars(row).values()))
     book.close()
     return _stable_zip(raw.getvalue())
 

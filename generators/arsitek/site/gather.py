@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from arsitek.load import LoadedModel
 from arsitek.site.kinds import CLASS_KIND
+from arsitek.text import readable, safe_url
 from arsitek.validate.findings import Finding, ValidationResult
 from arsitek.view import ArchitectureView, local_name, snake, text
 from arsitek.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, SPBE
@@ -47,8 +48,8 @@ def value_html(value: Value, lang: str, up: str) -> Markup:
     label = escape(text(value.text, lang))
     if value.href:
         return Markup(f'<a href="{escape(up)}{escape(value.href)}">{label}</a>')
-    if value.url:
-        return Markup(f'<a href="{escape(value.url)}" rel="external noopener">{label}</a>')
+    if value.url and (url := safe_url(value.url)):  # a javascript: or data: address is never a link (ARS-DOC-003)
+        return Markup(f'<a href="{escape(url)}" rel="external noopener">{label}</a>')
     if value.code:
         return Markup(f'<span class="code">{escape(value.code)}</span> {label}')
     return label
@@ -213,7 +214,8 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
 
     def value(term: ox.NamedNode | ox.Literal) -> Value:
         if isinstance(term, ox.Literal):
-            return Value(text={term.language: term.value} if term.language else {"id": term.value, "en": term.value})
+            shown = readable(term.value)
+            return Value(text={term.language: shown} if term.language else {"id": shown, "en": shown})
         iri = term.value
         if iri in pages:
             return Value(text=pages[iri].label, href=pages[iri].path, iri=iri)
@@ -284,7 +286,7 @@ def _merge_languages(terms: list[ox.NamedNode | ox.Literal]) -> list[Texts]:
     by_lang: dict[str, list[str]] = defaultdict(list)
     for term in terms:
         if isinstance(term, ox.Literal):
-            by_lang[term.language or "id"].append(term.value)
+            by_lang[term.language or "id"].append(readable(term.value))
     longest = max((len(v) for v in by_lang.values()), default=0)
     return [{lang: sorted(values)[i] for lang, values in by_lang.items() if i < len(values)} for i in range(longest)]
 
@@ -296,6 +298,6 @@ def _sources(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, Value]:
     out = {}
     for row in model.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{SPBE}Sumber> }}"):
         iri = row["s"].value
-        links = sorted(urls.get(iri, []))
+        links = sorted(url for url in urls.get(iri, []) if safe_url(url))
         out[iri] = Value(text=labels.get(iri, {"en": local_name(iri)}), url=links[0] if links else None, iri=iri)
     return out

@@ -16,7 +16,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from arsitek.generators.contracts.sql import (
 )
 from arsitek.output import Artifact
 from arsitek.templating import environment
+from arsitek.text import spreadsheet_row
 from arsitek.view import ArchitectureView, text
 
 __all__ = ["Contracts", "generate", "plan"]
@@ -108,9 +109,9 @@ def plan(view: ArchitectureView, templates: Path | None = None) -> Contracts:
             )
         )
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(asdict(mappings[0])), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(asdict(m) for m in mappings)
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(list(asdict(mappings[0])))
+        writer.writerows(spreadsheet_row(astuple(m)) for m in mappings)
         artifacts.append((f"{base}.mapping.csv", buffer.getvalue()))
         for flow in flows:
             contracts_of[flow.iri] += [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from arsitek.text import xml_text
 from arsitek.validate.findings import Finding, Severity, ValidationResult
 
 
@@ -18,7 +19,7 @@ def _line(finding: Finding, lang: str) -> str:
         where = f"{finding.location.file}:{finding.location.line or ''} "
     label = finding.label_in(lang)
     element = f"{label} <{finding.focus_node}>" if label else f"<{finding.focus_node}>"
-    return f"{where}{finding.severity.word}: {element}: {finding.message_in(lang)}"
+    return xml_text(f"{where}{finding.severity.word}: {element}: {finding.message_in(lang)}")
 
 
 def render_junit(result: ValidationResult, lang: str, fail_on: Severity) -> str:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from rich.console import Console
 from rich.text import Text
 
+from arsitek.text import one_line
 from arsitek.validate.findings import Finding, Severity, ValidationResult
 from arsitek.vocab import shorten
 
@@ -53,14 +54,14 @@ def _finding_line(finding: Finding, lang: str) -> Text:
     line.append(f"{where if where is not None else '':>5}  ", style="dim")
     line.append(f"{mark} {WORDS[lang][finding.severity]:<11} ", style=style)
     line.append(f"{finding.rule_id:<12} ", style="bold")
-    line.append(finding.message_in(lang))
+    line.append(one_line(finding.message_in(lang)))
     extras = []
     if finding.path:
         extras.append(shorten(finding.path))
     if finding.value and finding.value not in (finding.focus_node, finding.path):
         extras.append(shorten(finding.value) if "://" in finding.value else repr(finding.value))
     if extras:
-        line.append("  [" + " → ".join(extras) + "]", style="dim")
+        line.append(one_line("  [" + " → ".join(extras) + "]"), style="dim")
     return line
 
 
@@ -80,16 +81,16 @@ def renderables(result: ValidationResult, lang: str, fail_on: Severity) -> list[
         by_file[file][finding.focus_node].append(finding)
     for file in sorted(by_file):
         out.append(Text(""))
-        out.append(Text(file, style="bold underline"))
+        out.append(Text(one_line(file), style="bold underline"))
         elements = by_file[file]
         for node in sorted(elements, key=lambda n: (min(f.sort_key() for f in elements[n]), n)):
             first = elements[node][0]
             title = Text("  ")
             label = first.label_in(lang)
             if label:
-                title.append(label, style="bold")
+                title.append(one_line(label), style="bold")
                 title.append(" ")
-            title.append(shorten(node) if "://" in node else node, style="blue")
+            title.append(one_line(shorten(node) if "://" in node else node), style="blue")
             out.append(title)
             out.extend(_finding_line(f, lang) for f in elements[node])
     out.append(Text(""))

@@ -5,30 +5,30 @@
 -- foreign tables, linked servers or federated connectors onto the live systems).
 
 -- Citizen record as exposed by Registry
-CREATE TABLE src_registri__warga (
-    nik TEXT,  -- NIK
-    nama TEXT,  -- Name
-    tanggal_lahir DATE,  -- Date of birth
-    jumlah INTEGER  -- Visits
+CREATE TABLE "src_registri__warga" (
+    "nik" TEXT,  -- NIK
+    "nama" TEXT,  -- Name
+    "tanggal_lahir" DATE,  -- Date of birth
+    "jumlah" INTEGER  -- Visits
 );
 
 -- Part 2: the documented data gaps, as data.
-CREATE VIEW gudang_kesenjangan_data AS
+CREATE VIEW "gudang_kesenjangan_data" AS
 SELECT 'celah' AS kesenjangan, 'Old data missing' AS uraian, 'Trend analysis is limited.' AS dampak;
 
 -- Part 3: the unified view. A source without a column yields NULL; each gap is a row
 -- of its own (sumber = 'kesenjangan'), so a query over the view shows the hole.
-CREATE VIEW gudang_terpadu AS
+CREATE VIEW "gudang_terpadu" AS
 SELECT 'registri' AS sumber, 'warga' AS entitas, CAST(NULL AS TEXT) AS kesenjangan,
-jumlah AS jumlah,
-nama AS nama,
-nik AS nik,
-tanggal_lahir AS tanggal_lahir
-FROM src_registri__warga
+"jumlah" AS "jumlah",
+"nama" AS "nama",
+"nik" AS "nik",
+"tanggal_lahir" AS "tanggal_lahir"
+FROM "src_registri__warga"
 UNION ALL
 SELECT 'kesenjangan' AS sumber, CAST(NULL AS TEXT) AS entitas, kesenjangan,
-       CAST(NULL AS INTEGER) AS jumlah,
-       CAST(NULL AS TEXT) AS nama,
-       CAST(NULL AS TEXT) AS nik,
-       CAST(NULL AS DATE) AS tanggal_lahir
-FROM gudang_kesenjangan_data;
+       CAST(NULL AS INTEGER) AS "jumlah",
+       CAST(NULL AS TEXT) AS "nama",
+       CAST(NULL AS TEXT) AS "nik",
+       CAST(NULL AS DATE) AS "tanggal_lahir"
+FROM "gudang_kesenjangan_data";

@@ -3,36 +3,36 @@
 -- Fed by Registry. Personal data arrives pseudonymised (SHA-256).
 
 -- Source systems feeding the warehouse.
-CREATE TABLE dim_sumber (
-    sumber_id INTEGER PRIMARY KEY,  -- surrogate key
-    kode TEXT NOT NULL UNIQUE,  -- source system key
-    nama TEXT NOT NULL  -- source system label
+CREATE TABLE "dim_sumber" (
+    "sumber_id" INTEGER PRIMARY KEY,  -- surrogate key
+    "kode" TEXT NOT NULL UNIQUE,  -- source system key
+    "nama" TEXT NOT NULL  -- source system label
 );
 
 -- Load batches.
-CREATE TABLE dim_muat (
-    muat_id INTEGER PRIMARY KEY,  -- surrogate key
-    dimuat_pada TIMESTAMP NOT NULL  -- when the batch was loaded
+CREATE TABLE "dim_muat" (
+    "muat_id" INTEGER PRIMARY KEY,  -- surrogate key
+    "dimuat_pada" TIMESTAMP NOT NULL  -- when the batch was loaded
 );
 
 -- Citizen record
-CREATE TABLE dim_warga (
-    warga_id INTEGER PRIMARY KEY,  -- surrogate key
-    nik_hash CHAR(64),  -- NIK; personal data (umum), SHA-256
-    nama_hash CHAR(64),  -- Name; personal data (umum), SHA-256
-    tanggal_lahir DATE,  -- Date of birth
-    sumber_id INTEGER NOT NULL,  -- source system
-    muat_id INTEGER NOT NULL,  -- load batch
-    FOREIGN KEY (sumber_id) REFERENCES dim_sumber(sumber_id),
-    FOREIGN KEY (muat_id) REFERENCES dim_muat(muat_id)
+CREATE TABLE "dim_warga" (
+    "warga_id" INTEGER PRIMARY KEY,  -- surrogate key
+    "nik_hash" CHAR(64),  -- NIK; personal data (umum), SHA-256
+    "nama_hash" CHAR(64),  -- Name; personal data (umum), SHA-256
+    "tanggal_lahir" DATE,  -- Date of birth
+    "sumber_id" INTEGER NOT NULL,  -- source system
+    "muat_id" INTEGER NOT NULL,  -- load batch
+    FOREIGN KEY ("sumber_id") REFERENCES "dim_sumber"("sumber_id"),
+    FOREIGN KEY ("muat_id") REFERENCES "dim_muat"("muat_id")
 );
 
 -- Measures of Citizen record
-CREATE TABLE fakta_warga (
-    fakta_warga_id INTEGER PRIMARY KEY,  -- surrogate key
-    warga_id INTEGER NOT NULL,  -- dimension row
-    jumlah INTEGER,  -- Visits
-    muat_id INTEGER NOT NULL,  -- load batch
-    FOREIGN KEY (warga_id) REFERENCES dim_warga(warga_id),
-    FOREIGN KEY (muat_id) REFERENCES dim_muat(muat_id)
+CREATE TABLE "fakta_warga" (
+    "fakta_warga_id" INTEGER PRIMARY KEY,  -- surrogate key
+    "warga_id" INTEGER NOT NULL,  -- dimension row
+    "jumlah" INTEGER,  -- Visits
+    "muat_id" INTEGER NOT NULL,  -- load batch
+    FOREIGN KEY ("warga_id") REFERENCES "dim_warga"("warga_id"),
+    FOREIGN KEY ("muat_id") REFERENCES "dim_muat"("muat_id")
 );
