@@ -135,6 +135,12 @@ class Lock:
             os.close(self._fd)
             self._fd = -1
 
+    def __enter__(self) -> Lock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
 
 def _try_lock(fd: int) -> bool:
     if sys.platform == "win32":  # no advisory locks there; the staging folder is still private to each build

@@ -14,9 +14,11 @@ waiting on HTTP, where threads are enough (:func:`threaded`).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -109,13 +111,32 @@ def forked(items: Sequence[T], work: Callable[[T], R]) -> list[R]:
     return [merged[index] for index in range(len(items))]
 
 
-def _child(run: Callable[[], Any], writer: Connection) -> None:
+def _child(run: Callable[[], Any], writer: Connection, parent: int) -> None:
+    _follow_parent(parent)
     try:
         writer.send(("ok", run()))
     except BaseException as exc:  # the parent reports it; a child must never print a traceback of its own
         writer.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         writer.close()
+
+
+def _follow_parent(parent: int) -> None:
+    """A child stops when its parent does: it never goes on writing into a staging folder nobody will keep.
+
+    Ctrl+C reaches the whole process group, but only the parent decides what happens then (it ends
+    its children); SIGTERM ends a child at once; and on Linux the kernel kills a child whose parent dies,
+    even by SIGKILL, so the next build can clean the staging folder without a writer still in it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request above was in place
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _receive(reader: Connection) -> Any:
@@ -176,7 +197,7 @@ class Running:
             return
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
-        self._child = context.Process(target=_child, args=(work, writer), daemon=True)
+        self._child = context.Process(target=_child, args=(work, writer, os.getpid()), daemon=True)
         _freeze()
         try:
             self._child.start()
