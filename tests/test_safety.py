@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import random
 import re
@@ -359,3 +360,27 @@ def test_markdown_carries_no_html_and_no_link(hostile_build: tuple[Path, object]
     assert "<b>" not in catalogue and "Flow \\| to &lt;b&gt;warehouse&lt;/b&gt;" in catalogue
     rows = [line for line in catalogue.splitlines() if line.startswith("| ")]
     assert all(line.count(" | ") == 7 for line in rows), "no label adds a column"
+
+
+# --- names that collide -------------------------------------------------------------------------
+
+NAMES = FIXTURES / "hostile" / "names.ttl"
+
+
+def test_colliding_empty_reserved_and_long_names_each_get_a_file_of_their_own(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = arsitek("build", str(BASE), str(NAMES), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    first = tree(out)
+    schemas = sorted(p.name for p in (out / "contracts" / "schemas").glob("*.schema.json"))
+    assert len(schemas) == 5 and "dp4.schema.json" in schemas  # DP4, dp4, two non-Latin names, Orang
+    assert all(not name.startswith(".") and len(name) < 100 for name in schemas)
+    pages = sorted(p.name for p in (out / "site" / "id" / "aplikasi").glob("*.html"))
+    assert len(pages) == 5 and "index.html" in pages  # the list page, and the application called Index
+    index = (out / "site" / "id" / "aplikasi" / "index.html").read_text(encoding="utf-8")
+    assert "<table" in index, "the list page is not overwritten by the element called Index"
+    assert max(len(name.encode()) for name in first) < 200
+    lower = json.loads((out / "contracts" / "schemas" / schemas[1]).read_text(encoding="utf-8"))
+    assert len(lower["properties"]) == 2, "ex:dp4-Nama and ex:dp4-NAMA are two fields"
+    assert arsitek("build", str(BASE), str(NAMES), "-o", str(out)).returncode == 0
+    assert tree(out) == first, "the same names on every run"

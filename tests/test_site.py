@@ -247,12 +247,13 @@ def test_dictionary_downloads_hold_every_attribute(site: Path, folders: DataFold
 
 
 def test_the_workbook_keeps_text_as_text_with_a_frozen_filtered_header() -> None:
-    """Model text that looks like a formula, a number or an address must reach the spreadsheet as typed."""
+    """Model text that looks like a number or an address reaches the spreadsheet as typed, a formula as text ('=...)."""
     from dataclasses import fields
 
     from openpyxl import load_workbook
 
     from arsitek.site.dictionary import COLUMNS, DictionaryRow, to_xlsx
+    from arsitek.text import spreadsheet_row
 
     tricky = ['=HYPERLINK("http://evil")', "0123", "https://example.org/a", "1e5", "-", "@SUM(A1)", "ya", ""]
     rows = [
@@ -264,7 +265,8 @@ def test_the_workbook_keeps_text_as_text_with_a_frozen_filtered_header() -> None
     sheet = book.active
     cells = list(sheet.iter_rows(values_only=True))
     assert list(cells[0]) == COLUMNS["en"]
-    assert [[value or "" for value in row] for row in cells[1:]] == [list(vars(r).values()) for r in rows]
+    assert [[value or "" for value in row] for row in cells[1:]] == [spreadsheet_row(vars(r).values()) for r in rows]
+    assert {'\'=HYPERLINK("http://evil")', "'-", "'@SUM(A1)", "0123", "1e5"} <= {c for row in cells for c in row}
     written = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
     assert all(cell.data_type == "s" and cell.hyperlink is None for cell in written)
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O4" and sheet["A1"].font.b

@@ -7,8 +7,10 @@ sorted, so generators that iterate the view produce stable output.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -41,6 +43,34 @@ def snake(name: str) -> str:
     return re.sub(r"_+", "_", name).strip("_").lower()
 
 
+#: Longest readable part of a generated name: file names stay well under the 255 bytes systems allow.
+MAX_NAME = 64
+#: Names the generators use for pages of their own (a folder's list page is ``index.html``).
+RESERVED_NAMES = frozenset({"index"})
+
+
+def unique_names(iris: Iterable[str]) -> dict[str, str]:
+    """A file and identifier name for each IRI: the snake case of its local name, unique among ``iris``.
+
+    ``kpu:DP4`` and ``kpu:dp4``, two non-Latin names that both become empty, an element called
+    ``Index`` or one of 300 characters would otherwise share, lose or overflow a file name. Of IRIs
+    whose readable names collide the first in code point order keeps it; the others, and any name that
+    is empty, too long or reserved, get a short hash of the IRI, so every name is the same on every run.
+    """
+    claimed: dict[str, list[str]] = defaultdict(list)
+    for iri in sorted(set(iris)):
+        claimed[snake(local_name(iri))].append(iri)
+    names: dict[str, str] = {}
+    for plain, members in claimed.items():
+        for index, iri in enumerate(members):
+            if index == 0 and plain and len(plain) <= MAX_NAME and plain not in RESERVED_NAMES:
+                names[iri] = plain
+            else:
+                digest = hashlib.sha256(iri.encode("utf-8")).hexdigest()[:8]
+                names[iri] = f"{plain[:MAX_NAME].rstrip('_') or 'elemen'}_{digest}"
+    return names
+
+
 def text(texts: Texts, lang: str = "en") -> str:
     return texts.get(lang) or texts.get("en") or texts.get("id") or next(iter(texts.values()), "")
 
@@ -52,6 +82,8 @@ class Element:
     iri: str
     label: Texts = field(compare=False, hash=False)
     definition: Texts = field(compare=False, hash=False)
+    #: Its name in file names and identifiers (:func:`unique_names`); an attribute's is its own part.
+    name: str = field(default="", compare=False, hash=False)
 
     @property
     def key(self) -> str:
@@ -65,12 +97,6 @@ class AtributData(Element):
     required: bool = False
     order: int = 0
     pdp: str | None = None  # "umum" / "spesifik" (UU 27/2022), None when not personal data
-
-    @property
-    def name(self) -> str:
-        """The field name in contracts: the attribute's own part of its IRI, in snake case."""
-        own = self.key.split("-", 1)[1] if "-" in self.key else self.key
-        return snake(own)
 
 
 @dataclass(frozen=True)
@@ -86,10 +112,6 @@ class DataInformasi(Element):
     @property
     def personal(self) -> bool:
         return any(a.pdp for a in self.attributes)
-
-    @property
-    def name(self) -> str:
-        return snake(self.key)
 
 
 @dataclass(frozen=True)
@@ -158,6 +180,12 @@ class ArchitectureView:
     labels: dict[str, Texts]
     definitions: dict[str, Texts] = field(default_factory=dict)
     version: str = "0"
+    #: Every element's name for files and identifiers (:func:`unique_names`, per kind).
+    names: dict[str, str] = field(default_factory=dict)
+
+    def slug(self, iri: str) -> str:
+        """``https://w3id.org/arsitek/kpu/SirekapWeb`` -> ``sirekap_web``, unique among its kind."""
+        return self.names.get(iri) or unique_names([iri])[iri]
 
     def label(self, iri: str, lang: str = "en") -> str:
         return text(self.labels.get(iri, {}), lang) or local_name(iri)
@@ -205,6 +233,12 @@ def _single(model: LoadedModel, predicate: str) -> dict[str, str]:
     return {s: values[0] for s, values in _multi(model, predicate).items()}
 
 
+def _own_part(attribute: str) -> str:
+    """``.../DPT-NIK`` -> ``.../NIK``: the IRI whose local name is the attribute's own part."""
+    key = local_name(attribute)
+    return attribute[: len(attribute) - len(key)] + (key.split("-", 1)[1] if "-" in key else key)
+
+
 def build_view(model: LoadedModel) -> ArchitectureView:
     """Read the model into typed, sorted dataclasses with a fixed number of queries."""
     labels = _texts(model, "rdfs:label|skos:prefLabel")
@@ -220,8 +254,21 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     def of_type(local: str) -> list[str]:
         return sorted(s for s, ts in types.items() if f"{SPBE}{local}" in ts or f"{PEMILU}{local}" in ts)
 
+    groups = [  # each kind's names are unique among that kind: its files share one folder
+        ("DataInformasi",),
+        ("Aplikasi", "AplikasiKhusus", "AplikasiUmum", "AplikasiInstansiLain"),
+        ("Antarmuka",),
+        ("Integrasi",),
+        ("KebijakanAkses",),
+        ("ProsesBisnis", "TahapanPemilu"),
+        ("KesenjanganData",),
+    ]
+    names: dict[str, str] = {}
+    for group in groups:
+        names.update(unique_names(iri for kind in group for iri in of_type(kind) if iri not in names))
+
     def base(iri: str) -> dict[str, object]:
-        return {"iri": iri, "label": labels.get(iri, {}), "definition": definitions.get(iri, {})}
+        return {"iri": iri, "label": labels.get(iri, {}), "definition": definitions.get(iri, {}), "name": names[iri]}
 
     datatypes = _single(model, "spbe:tipeData")
     required = _single(model, "spbe:wajib")
@@ -230,9 +277,14 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     has_attribute = _multi(model, "spbe:memilikiAtribut")
     attributes: dict[str, AtributData] = {}
     for entity, attrs in has_attribute.items():
+        # A field is named by the attribute's own part of its IRI (kpu:DPT-NIK -> nik), unique in its entity.
+        fields_of = unique_names(_own_part(iri) for iri in attrs)
         for iri in attrs:
             attributes[iri] = AtributData(
-                **base(iri),  # type: ignore[arg-type]
+                iri=iri,
+                label=labels.get(iri, {}),
+                definition=definitions.get(iri, {}),
+                name=fields_of[_own_part(iri)],
                 entity=entity,
                 datatype=datatypes.get(iri, f"{XSD}string").removeprefix(XSD),
                 required=required.get(iri) == "true",
@@ -347,6 +399,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
         gaps=gaps,
         labels=dict(labels),
         definitions=dict(definitions),
+        names=names,
     )
 
 

@@ -7,7 +7,6 @@ cross-links are consistent and the cost does not grow with one query per page.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ from arsitek.load import LoadedModel
 from arsitek.site.kinds import CLASS_KIND
 from arsitek.text import readable, safe_url
 from arsitek.validate.findings import Finding, ValidationResult
-from arsitek.view import ArchitectureView, local_name, snake, text
+from arsitek.view import ArchitectureView, local_name, text, unique_names
 from arsitek.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, SPBE
 
 Texts = dict[str, str]
@@ -153,15 +152,6 @@ def _property_order(ontology: Path) -> list[str]:
     return order
 
 
-def _page_path(kind: str, iri: str, taken: set[str]) -> str:
-    name = snake(local_name(iri)) or "element"
-    path = f"{kind}/{name}.html"
-    if path in taken:  # two IRIs with the same local name: keep both, stably
-        path = f"{kind}/{name}_{hashlib.sha256(iri.encode()).hexdigest()[:8]}.html"
-    taken.add(path)
-    return path
-
-
 def concepts_of(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, tuple[Texts, str | None]]:
     """Every SKOS concept: its label and notation (the code a RAD reference or a code list shows)."""
     codes = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
@@ -180,17 +170,20 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
     types: dict[str, set[str]] = defaultdict(set)
     for row in model.query(f"SELECT ?s ?t WHERE {{ ?s <{RDF}type> ?t FILTER(isIRI(?s)) }}"):
         types[row["s"].value].add(row["t"].value)
-    taken: set[str] = set()
+    kind_of = {
+        iri: kind for iri in sorted(types) if (kind := next((k for c, k in CLASS_KIND if c in types[iri]), None))
+    }
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for iri, kind in kind_of.items():
+        by_kind[kind].append(iri)
+    names = {iri: name for members in by_kind.values() for iri, name in unique_names(members).items()}
     pages: dict[str, Page] = {}
     labels, definitions = view.labels, view.definitions
-    for iri in sorted(types):
-        kind = next((k for cls, k in CLASS_KIND if cls in types[iri]), None)
-        if kind is None:
-            continue
+    for iri, kind in kind_of.items():
         pages[iri] = Page(
             iri=iri,
             kind=kind,
-            path=_page_path(kind, iri, taken),
+            path=f"{kind}/{names[iri]}.html",
             label=labels.get(iri, {}) or {"id": local_name(iri), "en": local_name(iri)},
             definition=definitions.get(iri, {}),
         )

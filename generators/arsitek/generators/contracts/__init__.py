@@ -24,7 +24,6 @@ import orjson
 
 from arsitek.generators.contracts.asyncapi import asyncapi_documents
 from arsitek.generators.contracts.files import csvw_metadata, file_name, file_schema
-from arsitek.generators.contracts.naming import slug
 from arsitek.generators.contracts.openapi import openapi_documents
 from arsitek.generators.contracts.schemas import entity_example, entity_schema
 from arsitek.generators.contracts.sql import (
@@ -83,7 +82,7 @@ def plan(view: ArchitectureView, templates: Path | None = None) -> Contracts:
         artifacts.append((f"schemas/examples/{entity.name}.json", entity_example(entity)))
 
     for provider, document in openapi_documents(view).items():
-        path = f"openapi/{slug(provider)}.openapi.json"
+        path = f"openapi/{view.slug(provider)}.openapi.json"
         artifacts.append((path, document))
         for item in document["paths"].values():
             for operation in (op for key, op in item.items() if key in ("get", "post")):
@@ -91,14 +90,14 @@ def plan(view: ArchitectureView, templates: Path | None = None) -> Contracts:
                     contracts_of[flow_iri].append({"kind": "OpenAPI", "path": path})
 
     for app, document in asyncapi_documents(view).items():
-        path = f"asyncapi/{slug(app)}.asyncapi.json"
+        path = f"asyncapi/{view.slug(app)}.asyncapi.json"
         artifacts.append((path, document))
         for operation in document["operations"].values():
             contracts_of[operation["x-arsitek-integration"]].append({"kind": "AsyncAPI", "path": path})
 
     for target, flows in flows_by_target(view, {"data-warehouse"}).items():
         tables, mappings = warehouse_tables(view, flows)
-        base = f"warehouse/{slug(target)}"
+        base = f"warehouse/{view.slug(target)}"
         sources = sorted({view.label(f.source) for f in flows})
         artifacts.append(
             (
@@ -120,14 +119,14 @@ def plan(view: ArchitectureView, templates: Path | None = None) -> Contracts:
             ]
 
     for target, flows in flows_by_target(view, {"virtual-database", "federated-database"}).items():
-        path = f"virtual/{slug(target)}.sql"
+        path = f"virtual/{view.slug(target)}.sql"
         artifacts.append(
             (
                 path,
                 env.get_template("virtual.sql.j2").render(
                     target=view.label(target),
                     version=view.version,
-                    prefix=slug(target),
+                    prefix=view.slug(target),
                     sources=virtual_sources(view, flows),
                     view=virtual_view(view, flows),
                 ),
@@ -144,7 +143,7 @@ def plan(view: ArchitectureView, templates: Path | None = None) -> Contracts:
             if carried is None:
                 continue
             entity = carried
-            stem = f"files/{file_name(flow, entity)}"
+            stem = f"files/{file_name(view, flow, entity)}"
             artifacts.append((f"{stem}-metadata.json", csvw_metadata(view, flow, entity)))
             artifacts.append((f"{stem}.schema.json", file_schema(view, flow, entity)))
             contracts_of[flow.iri] += [
@@ -210,7 +209,9 @@ def for_application(artifacts: list[Artifact], view: ArchitectureView, app: str)
     rows = [row for row in catalogue if row["iri"] in wanted_flows]
     paths = {c["path"] for row in rows for c in row["contracts"]}
     paths |= {
-        p for p in by_path if p.startswith(("openapi/", "asyncapi/")) and p.split("/")[1].split(".")[0] == slug(app)
+        p
+        for p in by_path
+        if p.startswith(("openapi/", "asyncapi/")) and p.split("/")[1].split(".")[0] == view.slug(app)
     }
     paths |= {f"schemas/{name}.schema.json" for name in entities} | {
         f"schemas/examples/{name}.json" for name in entities

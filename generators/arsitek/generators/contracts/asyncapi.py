@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from arsitek.generators.contracts.naming import schema_name, slug
+from arsitek.generators.contracts.naming import schema_name
 from arsitek.generators.contracts.schemas import bilingual, entity_example, entity_schema
 from arsitek.view import ArchitectureView, Integrasi, text
 
@@ -57,7 +57,7 @@ def asyncapi_document(view: ArchitectureView, app: str, flows: list[Integrasi]) 
             entity = view.entities.get(data)
             if entity is None:
                 continue
-            component = schema_name(entity.iri)
+            component = schema_name(entity.name)
             schemas[component] = {k: v for k, v in entity_schema(entity, view).items() if k not in ("$schema", "$id")}
             message_name = f"{component}Changed"
             messages[message_name] = {
@@ -68,9 +68,9 @@ def asyncapi_document(view: ArchitectureView, app: str, flows: list[Integrasi]) 
                 "examples": [{"name": "example", "payload": entity_example(entity)}],
                 "x-arsitek-iri": entity.iri,
             }
-            channel_id = f"{slug(flow.iri)}_{slug(entity.iri)}"
+            channel_id = f"{view.slug(flow.iri)}_{entity.name}"
             channels[channel_id] = {
-                "address": f"{slug(flow.source)}.{slug(entity.iri)}.changed",
+                "address": f"{view.slug(flow.source)}.{entity.name}.changed",
                 "title": text(flow.label),
                 "description": text(flow.definition),
                 "messages": {message_name: {"$ref": f"#/components/messages/{message_name}"}},

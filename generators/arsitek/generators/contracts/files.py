@@ -8,21 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from arsitek.generators.contracts.naming import slug
 from arsitek.generators.contracts.schemas import DIALECT, bilingual, entity_schema
 from arsitek.view import ArchitectureView, DataInformasi, Integrasi, text
 
 CSVW_DATATYPES = {"anyURI": "anyURI", "gYear": "gYear", "dateTime": "datetime"}
 
 
-def file_name(flow: Integrasi, entity: DataInformasi) -> str:
-    return f"{slug(flow.iri)}__{entity.name}.csv"
+def file_name(view: ArchitectureView, flow: Integrasi, entity: DataInformasi) -> str:
+    return f"{view.slug(flow.iri)}__{entity.name}.csv"
 
 
 def csvw_metadata(view: ArchitectureView, flow: Integrasi, entity: DataInformasi) -> dict[str, Any]:
     return {
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "id"}],
-        "url": file_name(flow, entity),
+        "url": file_name(view, flow, entity),
         "dc:title": [
             {"@value": text(entity.label, "id"), "@language": "id"},
             {"@value": text(entity.label, "en"), "@language": "en"},

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from arsitek.generators.contracts.naming import path_segment, schema_name, slug
+from arsitek.generators.contracts.naming import path_segment, schema_name
 from arsitek.generators.contracts.schemas import bilingual, entity_example, entity_schema
 from arsitek.view import ArchitectureView, Integrasi, text
 
@@ -101,18 +101,18 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
             entity = view.entities.get(data)
             if entity is None:
                 continue
-            name = schema_name(entity.iri)
+            name = schema_name(entity.name)
             schemas[name] = {k: v for k, v in entity_schema(entity, view).items() if k != "$schema"}
             schemas[name]["examples"] = [entity_example(entity)]
             ref = {"$ref": f"#/components/schemas/{name}"}
-            base = f"/{path_segment(entity.iri)}"
+            base = f"/{path_segment(entity.name)}"
             if reading:
                 collection = paths.setdefault(base, {"x-arsitek-iri": entity.iri})
                 collection.setdefault(
                     "get",
                     secured(
                         {
-                            "operationId": f"list_{slug(entity.iri)}",
+                            "operationId": f"list_{entity.name}",
                             "summary": f"List {text(entity.label)}",
                             "description": text(entity.definition),
                             "tags": capability,
@@ -154,7 +154,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                     "get",
                     secured(
                         {
-                            "operationId": f"get_{slug(entity.iri)}",
+                            "operationId": f"get_{entity.name}",
                             "summary": f"One {text(entity.label)} record",
                             "tags": capability,
                             "parameters": [
@@ -181,7 +181,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                     "post",
                     secured(
                         {
-                            "operationId": f"submit_{slug(entity.iri)}",
+                            "operationId": f"submit_{entity.name}",
                             "summary": f"Submit {text(entity.label)}",
                             "description": text(entity.definition),
                             "tags": capability,

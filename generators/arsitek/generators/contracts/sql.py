@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from arsitek.generators.contracts.naming import slug
 from arsitek.view import ArchitectureView, AtributData, DataInformasi, Integrasi, text
 
 SQL_TYPES = {
@@ -163,8 +162,8 @@ def warehouse_tables(view: ArchitectureView, flows: list[Integrasi]) -> tuple[li
     return tables, mappings
 
 
-def source_table(flow_source: str, entity: DataInformasi) -> str:
-    return f"src_{slug(flow_source)}__{entity.name}"
+def source_table(view: ArchitectureView, flow_source: str, entity: DataInformasi) -> str:
+    return f"src_{view.slug(flow_source)}__{entity.name}"
 
 
 def virtual_sources(view: ArchitectureView, flows: list[Integrasi]) -> list[Table]:
@@ -175,7 +174,7 @@ def virtual_sources(view: ArchitectureView, flows: list[Integrasi]) -> list[Tabl
             entity = view.entities.get(data)
             if entity is None:
                 continue
-            name = source_table(flow.source, entity)
+            name = source_table(view, flow.source, entity)
             tables[name] = Table(
                 name,
                 comment(f"{text(entity.label)} as exposed by {view.label(flow.source)}"),
@@ -208,16 +207,21 @@ def virtual_view(view: ArchitectureView, flows: list[Integrasi]) -> dict[str, An
         "columns": sorted(columns.items()),
         "branches": [
             {
-                "source": slug(src),
+                "source": view.slug(src),
                 "integration": iri,
                 "entity": entity.name,
-                "table": source_table(src, entity),
+                "table": source_table(view, src, entity),
                 "present": {a.name for a in entity.attributes},
             }
             for src, iri, entity in branches
         ],
         "gaps": [
-            {"key": slug(g), "label": text(view.gaps[g].label), "consequence": text(view.gaps[g].consequence), "iri": g}
+            {
+                "key": view.slug(g),
+                "label": text(view.gaps[g].label),
+                "consequence": text(view.gaps[g].consequence),
+                "iri": g,
+            }
             for g in gap_iris
         ],
     }
