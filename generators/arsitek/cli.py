@@ -169,11 +169,21 @@ def default_model(folders: DataFolders) -> Path:
 
 
 def _load(paths: tuple[Path, ...], ontology_dir: Path | None) -> Any:
+    """Every model file that can be read; those that cannot are in ``unreadable``, for the caller to report."""
     from arsitek.load import load_model
 
     folders = data_folders(ontology_dir)
     model_paths = list(paths) or [default_model(folders)]
-    return load_model(model_paths, [folders.ontology], exclude=[folders.shapes])
+    return load_model(model_paths, [folders.ontology], exclude=[folders.shapes], keep_going=True)
+
+
+def _stop_if_unreadable(model: Any, what: str) -> None:
+    """Name every file that could not be read (not only the first), then stop: nothing is made from half a model."""
+    if model.unreadable:
+        for error in model.unreadable:
+            click.echo(one_line(str(error)), err=True)
+        count = len(model.unreadable)
+        raise ArsitekError(f"{what} stopped: {count} file{'s' if count > 1 else ''} could not be read")
 
 
 def _inputs(paths: tuple[Path, ...], ontology_dir: Path | None) -> list[Path]:
@@ -211,6 +221,7 @@ def _validated_model(
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
     model = _load(paths, ontology_dir)
+    _stop_if_unreadable(model, what)
     # The view is built while validation's second process starts on the checks, not after them.
     with parallel.meanwhile(lambda: build_view(model) if with_view else None) as view:
         result = _check(model, ontology_dir, engine)
@@ -310,6 +321,12 @@ def validate(
         print_text(_console(), result, lang, threshold)
     else:
         click.echo(RENDERERS[fmt](result, lang, threshold), nl=False)
+    if result.unreadable:  # the report is written all the same: a code-scanning upload shows the lines
+        if fmt != "text" or output is not None:  # the text report on the terminal lists them already
+            for error in result.unreadable:
+                click.echo(one_line(str(error)), err=True)
+        count = len(result.unreadable)
+        raise ArsitekError(f"{count} file{'s' if count > 1 else ''} could not be read; the others were checked")
     sys.exit(1 if result.fails(threshold) else 0)
 
 

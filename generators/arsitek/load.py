@@ -28,6 +28,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".nt": ox.RdfFormat.N_TRIPLES,
 }
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+
 _POSITION = re.compile(
     r"^Parser error (?:at line \d+ between columns \d+ and \d+|(?:at|between) line \d+ column \d+"
     r"(?: and line \d+ column \d+)?): "
@@ -49,10 +51,11 @@ class SourceFile:
 
 @dataclass
 class LoadedModel:
-    """The store and the files it came from."""
+    """The store and the files it came from, and the files that could not be read (with ``keep_going``)."""
 
     store: ox.Store
     files: list[SourceFile] = field(default_factory=list)
+    unreadable: list[InputError | SyntaxErrorInFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_graph = {f.graph.value: f for f in self.files}
@@ -126,6 +129,10 @@ def _read_text(path: Path) -> bytes:
         raise InputError(path, "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    if data.startswith(_UTF8_BOM):  # Windows Notepad writes one; Turtle has no use for it
+        data = data[len(_UTF8_BOM) :]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "the file is UTF-16; save it as UTF-8")
     if not data.strip():
         raise InputError(path, "file is empty")
     if b"\x00" in data[:8192]:
@@ -162,10 +169,13 @@ def load_model(
     ontology_paths: Sequence[Path] = (),
     *,
     exclude: Sequence[Path] = (),
+    keep_going: bool = False,
 ) -> LoadedModel:
     """Load the vocabulary and the model into one store and resolve ``owl:imports`` locally.
 
-    A file given both as vocabulary and as model is loaded once, as vocabulary.
+    A file given both as vocabulary and as model is loaded once, as vocabulary. With ``keep_going``
+    a model file that cannot be read (a syntax error, a wrong encoding) is recorded in
+    :attr:`LoadedModel.unreadable` and the others are loaded, so one typo does not hide every finding.
     """
     store = ox.Store()
     model = LoadedModel(store)
@@ -176,7 +186,14 @@ def load_model(
                 continue
             seen.add(path)
             source = SourceFile(path=path, display=display_path(path), role=role)
-            load_one(store, source)
+            try:
+                load_one(store, source)
+            except (InputError, SyntaxErrorInFile) as error:
+                if not keep_going or role != "model":
+                    raise
+                store.remove_graph(source.graph)
+                model.unreadable.append(error)
+                continue
             model.add_file(source)
     _resolve_imports(model)
     return model

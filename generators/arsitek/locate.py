@@ -62,7 +62,7 @@ class SourceLocator:
     def _index(self, source: SourceFile) -> _FileIndex:
         key = source.path.as_posix()
         if key not in self._indexes:
-            text = source.path.read_text(encoding="utf-8")
+            text = source.path.read_text(encoding="utf-8-sig")
             base = source.path.as_uri()
             prefixes: dict[str, str] = {}
             lines = text.split("\n")  # as the parser counts lines: a U+2028 inside a literal is no line break

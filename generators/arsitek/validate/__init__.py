@@ -14,10 +14,11 @@ import pyoxigraph as ox
 
 from arsitek import parallel
 from arsitek.endpoint import Credentials, Endpoint, published_graphs
-from arsitek.errors import UsageError
+from arsitek.errors import InputError, SyntaxErrorInFile, UsageError
 from arsitek.load import LoadedModel
 from arsitek.validate.engine import Engine
-from arsitek.validate.findings import Finding, Location, Rule, Severity, ValidationResult
+from arsitek.validate.findings import Finding, Location, ReadError, Rule, Severity, ValidationResult
+from arsitek.validate.hints import explain
 from arsitek.validate.pyshacl_engine import PyshaclEngine
 from arsitek.validate.rules import ShapesGraph, load_shapes
 from arsitek.validate.sparql_engine import SparqlEngine, StoreSource, Term
@@ -130,8 +131,12 @@ def _count_and_index(model: LoadedModel) -> int:
 
 
 def _once(findings: list[Finding]) -> list[Finding]:
-    """Each finding once: an engine may report one violation through two paths to it."""
-    return list({f.identity: f for f in findings}.values())
+    """Each finding once: an engine may report one violation through two paths to it.
+
+    Two constraints of one rule can fail on the same element and property (an untagged label has
+    neither an @id nor an @en one): their messages tell them apart, so both are kept.
+    """
+    return list({(f.identity, tuple(sorted(f.message.items()))): f for f in findings}.values())
 
 
 def result_of(
@@ -139,12 +144,19 @@ def result_of(
 ) -> ValidationResult:
     """An engine's raw findings, each once, placed (label, file, line) and sorted; ``triples`` if counted already."""
     return ValidationResult(
-        findings=tuple(_place(model, _once(raw))),
+        findings=tuple(explain(model, shapes, _place(model, _once(raw)))),
         rules=shapes.rules,
         files=tuple(f.display for f in model.files),
         triples=len(model) if triples is None else triples,
         engine=engine,
+        unreadable=tuple(read_error(e) for e in model.unreadable),
     )
+
+
+def read_error(error: InputError | SyntaxErrorInFile) -> ReadError:
+    if isinstance(error, SyntaxErrorInFile):
+        return ReadError(error.path, error.line, error.column, error.message)
+    return ReadError(error.path, None, None, error.message)
 
 
 def validate_endpoint(

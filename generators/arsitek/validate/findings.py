@@ -48,6 +48,10 @@ class Finding:
     message: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     label: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     location: Location | None = field(default=None, compare=False, hash=False)
+    #: For a typo: the declared term it most likely meant (:mod:`arsitek.validate.hints`).
+    suggestion: str | None = field(default=None, compare=False, hash=False)
+    #: For a finding that only follows from a typo elsewhere on the element: that typo's term.
+    caused_by: str | None = field(default=None, compare=False, hash=False)
 
     def message_in(self, lang: str) -> str:
         return self.message.get(lang) or self.message.get("en") or next(iter(self.message.values()), "")
@@ -67,7 +71,7 @@ class Finding:
             self.shape,
         )
 
-    def sort_key(self) -> tuple[str, int, str, str, str, str]:
+    def sort_key(self) -> tuple[str, int, str, str, str, str, str]:
         loc = self.location
         return (
             loc.file if loc else "~",
@@ -76,6 +80,7 @@ class Finding:
             self.rule_id,
             self.path or "",
             self.value or "",
+            self.message.get("en", ""),
         )
 
 
@@ -96,15 +101,39 @@ class Rule:
         return self.description.get(lang) or self.description.get("en") or ""
 
 
+#: The id every report gives a file that could not be read, beside the rules' ids.
+UNREADABLE_RULE = "ARS-PARSE-001"
+UNREADABLE_TITLE = {"id": "Berkas dapat dibaca sebagai Turtle", "en": "Files can be read as Turtle"}
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """A model file that could not be read (a syntax error, a wrong encoding).
+
+    Reported in every format beside the findings of the files that could be read, so a
+    code-scanning upload shows it at its line; the run still exits 2.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
+        return f"{where}: error: {self.message}"
+
+
 @dataclass(frozen=True)
 class ValidationResult:
-    """Everything a report needs: what was checked, by which rules, and what was found."""
+    """Everything a report needs: what was checked, by which rules, what was found, and what could not be read."""
 
     findings: tuple[Finding, ...]
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
     triples: int
     engine: str
+    unreadable: tuple[ReadError, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

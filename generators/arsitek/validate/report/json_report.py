@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from arsitek.validate.findings import Severity, ValidationResult
+from arsitek.validate.findings import UNREADABLE_RULE, Severity, ValidationResult
 
 SCHEMA_VERSION = "1.0"
 
@@ -19,7 +19,7 @@ def as_dict(result: ValidationResult, lang: str, fail_on: Severity) -> dict[str,
         "tool": {"name": "arsitek", "engine": result.engine},
         "language": lang,
         "failOn": fail_on.word,
-        "conforms": not result.fails(fail_on),
+        "conforms": not result.fails(fail_on) and not result.unreadable,
         "summary": {
             "files": len(result.files),
             "triples": result.triples,
@@ -27,6 +27,7 @@ def as_dict(result: ValidationResult, lang: str, fail_on: Severity) -> dict[str,
             "violation": result.count(Severity.VIOLATION),
             "warning": result.count(Severity.WARNING),
             "info": result.count(Severity.INFO),
+            "unreadable": len(result.unreadable),
         },
         "rules": [
             {
@@ -49,8 +50,14 @@ def as_dict(result: ValidationResult, lang: str, fail_on: Severity) -> dict[str,
                 "messages": dict(sorted(f.message.items())),
                 "shape": f.shape,
                 "location": ({"file": f.location.file, "line": f.location.line} if f.location is not None else None),
+                **({"suggestion": f.suggestion} if f.suggestion else {}),
+                **({"causedBy": f.caused_by} if f.caused_by else {}),
             }
             for f in result.findings
+        ],
+        "unreadable": [
+            {"rule": UNREADABLE_RULE, "file": e.file, "line": e.line, "column": e.column, "message": e.message}
+            for e in result.unreadable
         ],
     }
 

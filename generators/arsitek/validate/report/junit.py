@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from arsitek.text import xml_text
-from arsitek.validate.findings import Finding, Severity, ValidationResult
+from arsitek.validate.findings import UNREADABLE_RULE, UNREADABLE_TITLE, Finding, Severity, ValidationResult
 
 
 def _line(finding: Finding, lang: str) -> str:
@@ -27,16 +27,23 @@ def render_junit(result: ValidationResult, lang: str, fail_on: Severity) -> str:
     for finding in result.findings:
         by_rule[finding.rule_id].append(finding)
     failures = sum(1 for rule in result.rules if any(f.severity >= fail_on for f in by_rule[rule.rule_id]))
-    suites = ET.Element("testsuites", name="arsitek validate", tests=str(len(result.rules)), failures=str(failures))
+    failures += 1 if result.unreadable else 0
+    tests = str(len(result.rules) + 1)
+    suites = ET.Element("testsuites", name="arsitek validate", tests=tests, failures=str(failures))
     suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="arsitek.rules",
-        tests=str(len(result.rules)),
-        failures=str(failures),
-        errors="0",
-        skipped="0",
+        suites, "testsuite", name="arsitek.rules", tests=tests, failures=str(failures), errors="0", skipped="0"
     )
+    readable = ET.SubElement(
+        suite,
+        "testcase",
+        classname="arsitek.rules.parse",
+        name=f"{UNREADABLE_RULE} {UNREADABLE_TITLE.get(lang, UNREADABLE_TITLE['en'])}",
+    )
+    if result.unreadable:
+        failure = ET.SubElement(
+            readable, "failure", type="violation", message=f"{len(result.unreadable)} file(s) could not be read"
+        )
+        failure.text = "\n".join(xml_text(str(error)) for error in result.unreadable)
     for rule in result.rules:
         case = ET.SubElement(
             suite,

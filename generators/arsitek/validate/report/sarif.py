@@ -10,7 +10,14 @@ import hashlib
 import json
 from typing import Any
 
-from arsitek.validate.findings import Finding, Severity, ValidationResult
+from arsitek.validate.findings import (
+    UNREADABLE_RULE,
+    UNREADABLE_TITLE,
+    Finding,
+    ReadError,
+    Severity,
+    ValidationResult,
+)
 
 LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -43,6 +50,21 @@ def _result(finding: Finding, lang: str, index: dict[str, int]) -> dict[str, Any
     return result
 
 
+def _unreadable(error: ReadError, rule_index: int) -> dict[str, Any]:
+    region = {"startLine": error.line or 1}
+    if error.column:
+        region["startColumn"] = error.column
+    return {
+        "ruleId": UNREADABLE_RULE,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "message": {"text": error.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": error.file, "uriBaseId": "%SRCROOT%"}, "region": region}}
+        ],
+    }
+
+
 def render_sarif(result: ValidationResult, lang: str, fail_on: Severity) -> str:
     from arsitek import __version__
 
@@ -58,6 +80,16 @@ def render_sarif(result: ValidationResult, lang: str, fail_on: Severity) -> str:
         }
         for rule in result.rules
     ]
+    rules.append(
+        {
+            "id": UNREADABLE_RULE,
+            "name": UNREADABLE_RULE.replace("-", ""),
+            "shortDescription": {"text": UNREADABLE_TITLE.get(lang, UNREADABLE_TITLE["en"])},
+            "fullDescription": {"text": UNREADABLE_TITLE.get(lang, UNREADABLE_TITLE["en"])},
+            "defaultConfiguration": {"level": "error"},
+        }
+    )
+    unreadable = [_unreadable(error, len(rules) - 1) for error in result.unreadable]
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -73,7 +105,7 @@ def render_sarif(result: ValidationResult, lang: str, fail_on: Severity) -> str:
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The folder arsitek ran in."}}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, lang, index) for f in result.findings],
+                "results": [*unreadable, *(_result(f, lang, index) for f in result.findings)],
                 "properties": {"engine": result.engine, "failOn": fail_on.word, "triples": result.triples},
             }
         ],

@@ -34,6 +34,7 @@ PHRASES = {
         "fail": "GAGAL",
         "clean": "Tidak ada temuan.",
         "nofile": "(tanpa berkas)",
+        "unreadable": "berkas tak terbaca",
     },
     "en": {
         "files": "files",
@@ -43,6 +44,7 @@ PHRASES = {
         "fail": "FAILED",
         "clean": "No findings.",
         "nofile": "(no file)",
+        "unreadable": "unreadable",
     },
 }
 
@@ -75,6 +77,9 @@ def renderables(result: ValidationResult, lang: str, fail_on: Severity) -> list[
         style="dim",
     )
     out.append(header)
+    if result.unreadable:
+        out.append(Text(""))
+        out.extend(Text(one_line(str(error)), style="bold red") for error in result.unreadable)
     by_file: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in result.findings:
         file = finding.location.file if finding.location else words["nofile"]
@@ -105,7 +110,10 @@ def renderables(result: ValidationResult, lang: str, fail_on: Severity) -> list[
             word += "s"
         summary.append(f"{mark} {count} {word}", style=style)
         summary.append("  ")
-    failed = result.fails(fail_on)
+    if result.unreadable:
+        summary.append(f"✖ {len(result.unreadable)} {words['unreadable']}", style="bold red")
+        summary.append("  ")
+    failed = result.fails(fail_on) or bool(result.unreadable)
     summary.append(words["fail"] if failed else words["ok"], style="bold red" if failed else "bold green")
     summary.append(f" (--fail-on {fail_on.word})", style="dim")
     out.append(summary)
