@@ -170,11 +170,34 @@ def default_model(folders: DataFolders) -> Path:
 
 def _load(paths: tuple[Path, ...], ontology_dir: Path | None) -> Any:
     """Every model file that can be read; those that cannot are in ``unreadable``, for the caller to report."""
-    from arsitek.load import load_model
+    from arsitek.load import load_model, misplaced_vocabulary
 
     folders = data_folders(ontology_dir)
-    model_paths = list(paths) or [default_model(folders)]
-    return load_model(model_paths, [folders.ontology], exclude=[folders.shapes], keep_going=True)
+    model_paths = _model_paths(paths, folders)
+    model = load_model(model_paths, [folders.ontology], exclude=[folders.shapes], keep_going=True)
+    misplaced = misplaced_vocabulary(model)
+    if misplaced is not None:
+        raise UsageError(misplaced)
+    return model
+
+
+def _model_paths(paths: tuple[Path, ...], folders: DataFolders) -> list[Path]:
+    """The paths given, or the default model, saying so when that is the bundled example, not the user's."""
+    for given in paths:
+        if given.exists() and given.resolve().is_relative_to(folders.ontology.resolve()):
+            raise UsageError(
+                f"{given} is arsitek's vocabulary and rules, which every run loads already; "
+                "give the folder of your model (default: ./model)"
+            )
+    if paths:
+        return list(paths)
+    chosen = default_model(folders)
+    if chosen == folders.model and not os.environ.get("ARSITEK_QUIET_EXAMPLE"):
+        click.echo(
+            "arsitek: no ./model folder here: using the bundled KPU example model (give a PATH to check your own)",
+            err=True,
+        )
+    return [chosen]
 
 
 def _stop_if_unreadable(model: Any, what: str) -> None:

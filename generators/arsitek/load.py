@@ -199,6 +199,37 @@ def load_model(
     return model
 
 
+SH_NODE_SHAPE = "http://www.w3.org/ns/shacl#NodeShape"
+
+
+def misplaced_vocabulary(model: LoadedModel) -> str | None:
+    """Why a model file is not a model: it holds SHACL shapes, or it is a copy of a vocabulary file.
+
+    Given as a model, arsitek's own ``ontology/`` (or a copy of it) would be checked against
+    itself and report every SHACL term; this names the first such file instead.
+    """
+    vocabulary = set().union(*(_ontologies_in(model, f) for f in model.files if f.role == "ontology"))
+    for source in model.model_files():
+        shapes = model.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(SH_NODE_SHAPE), source.graph)
+        if next(iter(shapes), None) is not None:
+            return (
+                f"{source.display} holds SHACL shapes (rules), not a model; arsitek loads its rules from the "
+                "vocabulary's shapes/ folder (--ontology DIR for your own)"
+            )
+        copied = sorted(vocabulary & _ontologies_in(model, source))
+        if copied:
+            return (
+                f"{source.display} is a copy of arsitek's vocabulary (<{copied[0]}>), not a model; "
+                "the vocabulary is always loaded: give the folder of your model"
+            )
+    return None
+
+
+def _ontologies_in(model: LoadedModel, source: SourceFile) -> set[str]:
+    quads = model.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL_ONTOLOGY), source.graph)
+    return {quad.subject.value for quad in quads if isinstance(quad.subject, ox.NamedNode)}
+
+
 def _resolve_imports(model: LoadedModel) -> None:
     """Every ``owl:imports`` must name an ontology some loaded file declares, or a local file.
 

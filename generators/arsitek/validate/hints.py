@@ -83,9 +83,38 @@ def with_allowed_codes(model: LoadedModel, shapes: ShapesGraph, findings: list[F
     return out
 
 
+DEFINED_TWICE = "ARS-REF-005"
+
+
+def with_definition_sites(model: LoadedModel, findings: list[Finding]) -> list[Finding]:
+    """An element defined in several files: the message names every one of them with its line."""
+    nodes = sorted({f.focus_node for f in findings if f.rule_id == DEFINED_TWICE})
+    if not nodes:
+        return findings
+    values = " ".join(f"<{node}>" for node in nodes)
+    sites: dict[str, list[str]] = defaultdict(list)
+    rows = model.store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}")
+    for row in rows:  # type: ignore[union-attr]
+        source = model.file_for_graph(row["g"].value)
+        if source is not None:
+            line = model.locator.line_in_block(source, row["s"].value, [])
+            sites[row["s"].value].append(f"{source.display}:{line}" if line else source.display)
+    out = []
+    for finding in findings:
+        if finding.rule_id == DEFINED_TWICE and finding.focus_node in sites:
+            where = ", ".join(sorted(sites[finding.focus_node]))
+            message = {
+                "id": f"Elemen ini didefinisikan di lebih dari satu berkas: {where}",
+                "en": f"This element is defined in more than one file: {where}",
+            }
+            finding = replace(finding, message=message)
+        out.append(finding)
+    return out
+
+
 def explain(model: LoadedModel, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
     """``findings`` with the codes a code list allows, each typo's suggestion, and each follow-on marked."""
-    findings = with_allowed_codes(model, shapes, findings)
+    findings = with_definition_sites(model, with_allowed_codes(model, shapes, findings))
     typos = [f for f in findings if f.rule_id in TYPO_RULES and f.value]
     if not typos:
         return findings
