@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,14 +32,23 @@ def credentials(server: SparqlServer) -> Credentials | None:
     return Credentials(server.user, server.password) if server.user and server.password else None
 
 
+def _files_named(message: str) -> str:
+    """A message naming files (ARS-REF-005) with each file's name only, sorted: lines and folders stay local."""
+    named = re.sub(r"(?:[\w.-]*/)*([\w.-]+\.ttl)(?::\d+)?", r"\1", message)
+    head, colon, files = named.partition(": ")
+    return head + colon + ", ".join(sorted(files.split(", "))) if files.endswith(".ttl") else named
+
+
 def described(result: ValidationResult) -> list[tuple[object, ...]]:
     """Everything but the line: a published graph keeps its file's name, not its lines."""
     return sorted(
         (
             f.identity,
-            tuple(sorted(f.message.items())),
+            tuple(sorted((lang, _files_named(text)) for lang, text in f.message.items())),
             tuple(sorted(f.label.items())),
-            Path(f.location.file).name if f.location else None,
+            # An element defined in two files (ARS-REF-005) has two homes; which one a report places it at
+            # depends on how the files are named there, and the message names both.
+            Path(f.location.file).name if f.location and f.rule_id != "ARS-REF-005" else None,
         )
         for f in result.findings
     )

@@ -402,10 +402,12 @@ def build(
     from rich.progress import Progress
 
     from arsitek.generators import contracts
+    from arsitek.guard import check_target
     from arsitek.output import OutputTree, SameAs, Written
     from arsitek.site import LANGS, downloads, element_chunks, iter_elements, iter_pages, prepare_site, shared_files
     from arsitek.validate.report import RENDERERS
 
+    check_target(out_dir, tuple(_inputs(paths, ontology_dir)))  # before the model is read: a refusal costs nothing
     threshold = Severity.WARNING if strict else Severity.VIOLATION
     try:
         model, view, result = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, strict)
@@ -527,8 +529,10 @@ def generate_contracts(
 ) -> None:
     """Integration contracts: OpenAPI, AsyncAPI, JSON Schema, SQL, CSVW and the catalogue."""
     from arsitek.generators import contracts
+    from arsitek.guard import check_target
     from arsitek.output import write_tree
 
+    check_target(out_dir, tuple(_inputs(paths, ontology_dir)))
     _, view, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, what="generate")
     artifacts = contracts.generate(view)
     if app is not None:
@@ -578,7 +582,7 @@ def stub_serve(
     server = serve(documents[provider], host, port)
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     _console(stderr=True).print(
-        f"arsitek: serving {view.label(provider)} API at http://{bound_host}:{bound_port}/ "
+        f"arsitek: serving {one_line(view.label(provider))} API at http://{bound_host}:{bound_port}/ "
         f"(contract at /openapi.json); Ctrl+C stops"
     )
     try:

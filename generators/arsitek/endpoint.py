@@ -93,9 +93,10 @@ class Endpoint:
         self.graphs = list(graphs)
         self.client = _client(credentials)
 
-    def select(self, query: str, named: Iterable[str] = ()) -> list[dict[str, Term]]:
+    def select(self, query: str, named: Iterable[str] | None = None) -> list[dict[str, Term]]:
+        """``named`` defaults to the model's graphs: ``GRAPH ?g`` never reaches another model on the server."""
         form = [("query", query), *(("default-graph-uri", g) for g in self.graphs)]
-        form += [("named-graph-uri", g) for g in named]
+        form += [("named-graph-uri", g) for g in (self.graphs if named is None else named)]
         request = self.client.build_request(
             "POST",
             self.url,

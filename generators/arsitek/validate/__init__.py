@@ -144,13 +144,24 @@ def result_of(
 ) -> ValidationResult:
     """An engine's raw findings, each once, placed (label, file, line) and sorted; ``triples`` if counted already."""
     return ValidationResult(
-        findings=tuple(explain(model, shapes, _place(model, _once(raw)))),
+        findings=tuple(explain(StoreSource(model.store).select, _local_site(model), shapes, _place(model, _once(raw)))),
         rules=shapes.rules,
         files=tuple(f.display for f in model.files),
         triples=len(model) if triples is None else triples,
         engine=engine,
         unreadable=tuple(read_error(e) for e in model.unreadable),
     )
+
+
+def _local_site(model: LoadedModel) -> Callable[[str, str], str | None]:
+    def site(graph: str, node: str) -> str | None:
+        source = model.file_for_graph(graph)
+        if source is None:
+            return None
+        line = model.locator.line_in_block(source, node, [])
+        return f"{source.display}:{line}" if line else source.display
+
+    return site
 
 
 def read_error(error: InputError | SyntaxErrorInFile) -> ReadError:
@@ -173,8 +184,9 @@ def validate_endpoint(
         )
     shown = {g: g.removeprefix(base) for g in roles}
     count = endpoint.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    placed = _place_remote(endpoint, roles, shown, _once(findings))
     return ValidationResult(
-        findings=tuple(_place_remote(endpoint, roles, shown, _once(findings))),
+        findings=tuple(explain(endpoint.select, lambda graph, _node: shown.get(graph), shapes, placed)),
         rules=shapes.rules,
         files=tuple(shown[g] for g in roles if roles[g] == "model"),
         triples=int(count[0]["n"].value) if count and "n" in count[0] else 0,

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
-from arsitek.load import LoadedModel
 from arsitek.validate.findings import Finding
 from arsitek.validate.rules import ShapesGraph
+from arsitek.validate.sparql_engine import Term
 from arsitek.view import local_name
 from arsitek.vocab import SKOS, shorten
+
+#: A SELECT over the model, on this machine or at an endpoint.
+Select = Callable[[str], list[dict[str, Term]]]
+#: Where a graph defines an element, as a reader finds it: ``model/data.ttl:17``; None for no file.
+Site = Callable[[str, str], str | None]
 
 TYPO_RULES = frozenset({"ARS-REF-001", "ARS-REF-002"})
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -29,10 +35,10 @@ def _namespace(iri: str) -> str:
     return iri[: len(iri) - len(local_name(iri))]
 
 
-def _declared(model: LoadedModel) -> dict[str, list[str]]:
+def _declared(select: Select) -> dict[str, list[str]]:
     """Every IRI with a type in any loaded file, by namespace: what a typo could have meant (one query)."""
     by_namespace: dict[str, list[str]] = defaultdict(list)
-    for row in model.query("SELECT DISTINCT ?s WHERE { ?s a ?t FILTER(isIRI(?s)) }"):
+    for row in select("SELECT DISTINCT ?s WHERE { ?s a ?t FILTER(isIRI(?s)) }"):
         iri = row["s"].value
         by_namespace[_namespace(iri)].append(iri)
     return by_namespace
@@ -57,7 +63,7 @@ _SCHEME_OF_PATH = """
     }"""
 
 
-def with_allowed_codes(model: LoadedModel, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
+def with_allowed_codes(select: Select, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
     """A code-list finding (``kode:trbatas`` is not in kode:Keterbukaan) also lists the codes one may write."""
     scheme_of = {(r["rule"].value, r["path"].value): r["scheme"].value for r in shapes.source.query(_SCHEME_OF_PATH)}
     wanted = {scheme_of[(f.shape, f.path)] for f in findings if f.path and (f.shape, f.path) in scheme_of}
@@ -65,7 +71,7 @@ def with_allowed_codes(model: LoadedModel, shapes: ShapesGraph, findings: list[F
         return findings
     codes: dict[str, list[str]] = defaultdict(list)
     values = " ".join(f"<{scheme}>" for scheme in sorted(wanted))
-    rows = model.query(f"SELECT ?c ?s WHERE {{ VALUES ?s {{ {values} }} ?c <{SKOS}inScheme> ?s }} ORDER BY ?c")
+    rows = select(f"SELECT ?c ?s WHERE {{ VALUES ?s {{ {values} }} ?c <{SKOS}inScheme> ?s }} ORDER BY ?c")
     for row in rows:
         codes[row["s"].value].append(shorten(row["c"].value))
     out = []
@@ -86,19 +92,17 @@ def with_allowed_codes(model: LoadedModel, shapes: ShapesGraph, findings: list[F
 DEFINED_TWICE = "ARS-REF-005"
 
 
-def with_definition_sites(model: LoadedModel, findings: list[Finding]) -> list[Finding]:
-    """An element defined in several files: the message names every one of them with its line."""
+def with_definition_sites(select: Select, site: Site, findings: list[Finding]) -> list[Finding]:
+    """An element defined in several files: the message names every one of them (with its line, locally)."""
     nodes = sorted({f.focus_node for f in findings if f.rule_id == DEFINED_TWICE})
     if not nodes:
         return findings
     values = " ".join(f"<{node}>" for node in nodes)
     sites: dict[str, list[str]] = defaultdict(list)
-    rows = model.store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}")
-    for row in rows:  # type: ignore[union-attr]
-        source = model.file_for_graph(row["g"].value)
-        if source is not None:
-            line = model.locator.line_in_block(source, row["s"].value, [])
-            sites[row["s"].value].append(f"{source.display}:{line}" if line else source.display)
+    for row in select(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}"):
+        where = site(row["g"].value, row["s"].value)
+        if where is not None:
+            sites[row["s"].value].append(where)
     out = []
     for finding in findings:
         if finding.rule_id == DEFINED_TWICE and finding.focus_node in sites:
@@ -112,13 +116,16 @@ def with_definition_sites(model: LoadedModel, findings: list[Finding]) -> list[F
     return out
 
 
-def explain(model: LoadedModel, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
-    """``findings`` with the codes a code list allows, each typo's suggestion, and each follow-on marked."""
-    findings = with_definition_sites(model, with_allowed_codes(model, shapes, findings))
+def explain(select: Select, site: Site, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with the codes a code list allows, each typo's suggestion, and each follow-on marked.
+
+    The same for a model on this machine and one at an endpoint: all it needs is a SELECT.
+    """
+    findings = with_definition_sites(select, site, with_allowed_codes(select, shapes, findings))
     typos = [f for f in findings if f.rule_id in TYPO_RULES and f.value]
     if not typos:
         return findings
-    candidates = _declared(model)
+    candidates = _declared(select)
     meant: dict[str, str | None] = {t.value: nearest(t.value, candidates) for t in typos if t.value}
     misnamed_classes = {t.focus_node: t.value for t in typos if t.rule_id == "ARS-REF-002" and t.path == RDF_TYPE}
     by_node: dict[str, list[Finding]] = defaultdict(list)
