@@ -102,7 +102,15 @@ def output_dir_option(default: Path) -> Callable[[F], F]:
 
 
 def endpoint_options(func: F) -> F:
-    """Where a published model lives, and how to log in there."""
+    """Where a published model lives, how to log in there, and how long to wait for it."""
+    func = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=60.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long one request to the server may take before arsitek gives up on it.",
+    )(func)
     func = click.option(
         "--graph-base",
         default=None,
@@ -303,6 +311,7 @@ def validate(
     user: str | None,
     password_env: str,
     auth: str,
+    timeout: float,
     watch: bool,
     lang: str,
     ontology_dir: Path | None,
@@ -334,7 +343,7 @@ def validate(
 
         shapes = load_shapes([data_folders(ontology_dir).shapes])
         credentials = _credentials(user, password_env, auth)
-        result = validate_endpoint(endpoint, shapes, graph_base or DEFAULT_GRAPH_BASE, credentials)
+        result = validate_endpoint(endpoint, shapes, graph_base or DEFAULT_GRAPH_BASE, credentials, timeout)
     else:
         result = _run_validation(paths, ontology_dir, engine)
     if output is not None:
@@ -479,6 +488,7 @@ def publish(
     user: str | None,
     password_env: str,
     auth: str,
+    timeout: float,
     allow_invalid: bool,
     lang: str,
     ontology_dir: Path | None,
@@ -491,18 +501,18 @@ def publish(
     files deleted since. Then `arsitek validate --endpoint QUERY-URL` runs
     the same checks there.
     """
-    from arsitek.endpoint import DEFAULT_GRAPH_BASE
+    from arsitek.endpoint import DEFAULT_GRAPH_BASE, shown
     from arsitek.endpoint import publish as publish_model
 
     model, _, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid, what="publish", with_view=False)
     folders = data_folders(ontology_dir)
     roots = [*(list(paths) or [default_model(folders)]), folders.ontology]
     done = publish_model(
-        model, endpoint, roots, graph_base or DEFAULT_GRAPH_BASE, _credentials(user, password_env, auth)
+        model, endpoint, roots, graph_base or DEFAULT_GRAPH_BASE, _credentials(user, password_env, auth), timeout
     )
     removed = f", removed {len(done.removed)} graphs of deleted files" if done.removed else ""
     _console(stderr=True).print(
-        f"arsitek: published {len(done.graphs)} files ({done.triples:,} triples) to {endpoint}{removed}",
+        f"arsitek: published {len(done.graphs)} files ({done.triples:,} triples) to {shown(endpoint)}{removed}",
         style="green",
     )
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import pyoxigraph as ox
 
@@ -142,7 +144,8 @@ def _read_text(path: Path) -> bytes:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # In characters, as the parser counts: the line's bytes before the bad one, decoded.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise SyntaxErrorInFile(
             display_path(path),
             line,
@@ -160,6 +163,12 @@ def load_one(store: ox.Store, source: SourceFile) -> None:
     except SyntaxError as exc:
         message = _POSITION.sub("", str(exc.msg if hasattr(exc, "msg") else exc))
         raise SyntaxErrorInFile(source.display, exc.lineno or 1, exc.offset or 1, message) from None
+    except MemoryError:  # pyoxigraph's reader holds one token (a literal, an IRI) in a buffer of at most 16 MiB
+        raise InputError(
+            source.display,
+            "holds a single value (a literal or an IRI) over 16 MiB, more than the Turtle reader takes; "
+            "keep large content in a file of its own and refer to it",
+        ) from None
     if next(iter(store.quads_for_pattern(None, None, None, source.graph)), None) is None:
         raise InputError(source.display, "holds no RDF statements (only prefixes or comments)")
 
@@ -230,6 +239,17 @@ def _ontologies_in(model: LoadedModel, source: SourceFile) -> set[str]:
     return {quad.subject.value for quad in quads if isinstance(quad.subject, ox.NamedNode)}
 
 
+def local_file(iri: str) -> Path | None:
+    """The path a ``file:`` IRI names on this machine (``file:///x``, ``file://localhost/x``, percent-decoded).
+
+    None for any other IRI, and for a ``file:`` IRI naming another host: arsitek never reaches it.
+    """
+    parts = urlsplit(iri)
+    if parts.scheme.lower() != "file" or parts.netloc.lower() not in ("", "localhost"):
+        return None
+    return Path(url2pathname(unquote(parts.path)))
+
+
 def _resolve_imports(model: LoadedModel) -> None:
     """Every ``owl:imports`` must name an ontology some loaded file declares, or a local file.
 
@@ -248,16 +268,15 @@ def _resolve_imports(model: LoadedModel) -> None:
             iri = row["imp"].value
             if iri in declared:
                 continue
-            if iri.startswith("file:"):
-                local = Path(ox.NamedNode(iri).value.removeprefix("file://"))
-                if local.is_file():
-                    source = SourceFile(path=local.resolve(), display=display_path(local.resolve()), role="ontology")
-                    if source.graph.value not in {f.graph.value for f in model.files}:
-                        load_one(model.store, source)
-                        model.add_file(source)
-                    declared.add(iri)
-                    pending = True
-                    break
+            local = local_file(iri)
+            if local is not None and local.is_file():
+                source = SourceFile(path=local.resolve(), display=display_path(local.resolve()), role="ontology")
+                if source.graph.value not in {f.graph.value for f in model.files}:
+                    load_one(model.store, source)
+                    model.add_file(source)
+                declared.add(iri)
+                pending = True
+                break
             importer = model.file_for_graph(row["g"].value)
             display = importer.display if importer else row["g"].value
             line = model.locator.term_line(importer, iri) if importer else None

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from arsitek import parallel
-from arsitek.endpoint import Credentials, Endpoint, published_graphs
+from arsitek.endpoint import TIMEOUT_SECONDS, Credentials, Endpoint, published_graphs
 from arsitek.errors import InputError, SyntaxErrorInFile, UsageError
 from arsitek.load import LoadedModel
 from arsitek.validate.engine import Engine
@@ -171,11 +171,15 @@ def read_error(error: InputError | SyntaxErrorInFile) -> ReadError:
 
 
 def validate_endpoint(
-    query_url: str, shapes: ShapesGraph, base: str, credentials: Credentials | None = None
+    query_url: str,
+    shapes: ShapesGraph,
+    base: str,
+    credentials: Credentials | None = None,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> ValidationResult:
     """Run the compiled checks where the model was published (:func:`arsitek.endpoint.publish`)."""
-    roles = published_graphs(query_url, base, credentials)
-    endpoint = Endpoint(query_url, graphs=list(roles), credentials=credentials)
+    roles = published_graphs(query_url, base, credentials, timeout)
+    endpoint = Endpoint(query_url, graphs=list(roles), credentials=credentials, timeout=timeout)
     findings, unsupported = SparqlEngine(workers=4).run_on(endpoint, shapes)
     if unsupported:
         raise UsageError(
