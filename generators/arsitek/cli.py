@@ -572,9 +572,30 @@ def stub() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(min=0), help="Largest body, bytes.")
+@click.option(
+    "--max-connections", default=64, show_default=True, type=click.IntRange(min=1), help="Connections served at once."
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Time a peer has for its request's headers (its body: 3x; an idle connection: 1.5x).",
+)
 @model_options
 def stub_serve(
-    app: str, paths: tuple[Path, ...], host: str, port: int, lang: str, ontology_dir: Path | None, engine: str
+    app: str,
+    paths: tuple[Path, ...],
+    host: str,
+    port: int,
+    max_body: int,
+    max_connections: int,
+    timeout: float,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
 ) -> None:
     """Serve APP's OpenAPI contract with schema-valid example answers.
 
@@ -582,14 +603,15 @@ def stub_serve(
     contract itself is at /openapi.json.
     """
     from arsitek.generators.contracts.openapi import openapi_documents
-    from arsitek.stub import serve
+    from arsitek.stub import Limits, serve
 
     _, view, _ = _validated_model(paths, ontology_dir, engine, lang, allow_invalid=True, what="stub")
     provider = _find_application(view, app)
     documents = openapi_documents(view)
     if provider not in documents:
         raise UsageError(f"{view.label(provider)} provides no Web API in the model, so there is no contract to serve")
-    server = serve(documents[provider], host, port)
+    limits = Limits(max_body, timeout, 3 * timeout, 1.5 * timeout, max_connections)
+    server = serve(documents[provider], host, port, limits)
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     _console(stderr=True).print(
         f"arsitek: serving {one_line(view.label(provider))} API at http://{bound_host}:{bound_port}/ "
