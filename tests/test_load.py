@@ -10,6 +10,7 @@ import pytest
 from arsitek.errors import ImportNotResolved, InputError, SyntaxErrorInFile
 from arsitek.load import collect_files, load_model
 from arsitek.paths import DataFolders
+from tests.conftest import FIXTURES
 
 TURTLE = "@prefix ex: <https://example.org/> .\n"
 
@@ -153,3 +154,66 @@ def test_locator_finds_definition_and_term_lines(tmp_path: Path) -> None:
     assert model.locator.definition_line(source, "https://example.org/b") == 7
     assert model.locator.line_in_block(source, "https://example.org/a", ["https://example.org/q"]) == 5
     assert model.locator.line_in_block(source, "https://example.org/a", ["https://example.org/zz"]) == 4
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["absolute", "localhost", "percent-encoded", "relative"],
+)
+def test_every_form_of_a_local_file_import_resolves_and_validates_clean(tmp_path: Path, form: str) -> None:
+    """The README's documented local import: loaded, and no ARS-REF-001 on the import itself."""
+    from tests.test_cli import arsitek
+
+    shared = tmp_path / "bersama bagian"  # a space, so the IRI needs percent-encoding
+    shared.mkdir()
+    extra = shared / "istilah.ttl"
+    extra.write_text((FIXTURES / "rules" / "ARS-DOC-001" / "pass-both-labels.ttl").read_text(encoding="utf-8"))
+    iri = {
+        "absolute": extra.as_uri(),
+        "localhost": extra.as_uri().replace("file:///", "file://localhost/"),
+        "percent-encoded": extra.as_uri().replace("istilah", "%69stilah"),
+        "relative": "bersama%20bagian/istilah.ttl",
+    }[form]
+    header = write(
+        tmp_path,
+        "kepala.ttl",
+        f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<https://example.org/instansi> a owl:Ontology ;\n"
+        f"    owl:imports <{iri}> .\n",
+    )
+    base = FIXTURES / "rules" / "_base" / "base.ttl"
+    assert {f.path.name for f in load_model([base, header]).files} == {"base.ttl", "kepala.ttl", "istilah.ttl"}
+    done = arsitek("validate", str(base), str(header), "--lang", "en")
+    assert done.returncode == 0 and "No findings." in done.stdout, done.stdout
+
+
+def test_a_file_import_of_another_host_is_not_reached(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "imports.ttl",
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<https://example.org/o> a owl:Ontology ;\n"
+        "    owl:imports <file://fileserver/share/vocabulary.ttl> .\n",
+    )
+    with pytest.raises(ImportNotResolved):
+        load_model([path])
+
+
+def test_a_value_over_the_readers_limit_is_refused_by_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "besar.ttl", TURTLE + 'ex:a ex:p "' + "x" * (17 << 20) + '" .\n')
+    with pytest.raises(InputError, match="over 16 MiB"):
+        load_model([path])
+
+
+def test_utf8_error_columns_count_characters(tmp_path: Path) -> None:
+    path = write(tmp_path, "aksara.ttl", TURTLE.encode() + 'ex:a ex:p "éé€'.encode() + b'\xff" .\n')
+    with pytest.raises(SyntaxErrorInFile) as caught:
+        load_model([path])
+    assert (caught.value.line, caught.value.column) == (2, 15)  # ex:a ex:p "éé€ is 14 characters (18 bytes)
+
+
+def test_control_characters_in_an_error_stay_on_one_line(tmp_path: Path) -> None:
+    from tests.test_cli import arsitek
+
+    path = write(tmp_path, "kendali.ttl", TURTLE + "ex:a ex:p \u2028\x1b[31m ex:b\n")
+    done = arsitek("validate", str(path), "--format", "json")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 2 and "\x1b" not in done.stderr and "\u2028" not in done.stderr, done.stderr
