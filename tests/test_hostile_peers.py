@@ -115,7 +115,9 @@ def test_every_malformed_request_gets_a_json_answer_and_one_log_line(
         with socket.create_connection(stub, timeout=10) as connection:  # send, then stop sending
             connection.sendall(request_bytes)
             connection.shutdown(socket.SHUT_WR)
-            answer = connection.recv(65536)
+            answer = b""
+            while chunk := connection.recv(65536):  # the server closes after answering
+                answer += chunk
     else:
         answer = raw(stub, request_bytes)
     status, body = status_and_body(answer)
