@@ -15,7 +15,11 @@ from arsitek.errors import ArsitekError
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
 from arsitek.validate import ShapesGraph, ValidationResult, load_shapes, validate_model
-from arsitek.validate.sparql_engine import Check, Compiler, SparqlEngine, StoreSource, compiler_for, plan
+from arsitek.validate.checks import Check
+from arsitek.validate.compiler import Compiler, compiler_for
+from arsitek.validate.executor import SparqlEngine
+from arsitek.validate.planner import plan
+from arsitek.validate.sources import StoreSource
 from tests.conftest import FIXTURES
 
 BASE = FIXTURES / "rules" / "_base" / "base.ttl"
@@ -64,11 +68,11 @@ def test_two_processes_give_the_findings_of_one(
     folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A national model is validated by this process and a forked child sharing the store."""
-    from arsitek.validate import sparql_engine
+    from arsitek.validate import executor
 
     model = load_model([BASE, *FIXTURE_FILES], [folders.ontology], exclude=[folders.shapes])
     serial = SparqlEngine(workers=1).run(model, shapes)
-    monkeypatch.setattr(sparql_engine, "FORK_FROM_TRIPLES", 0)
+    monkeypatch.setattr(executor, "FORK_FROM_TRIPLES", 0)
     forked = SparqlEngine(workers=2).run(model, shapes)
     assert sorted(f.identity for f in forked) == sorted(f.identity for f in serial)
     assert len({f.rule_id for f in serial}) >= 10
@@ -218,9 +222,9 @@ def test_engines_agree_with_the_anti_joins_of_a_large_model(
     folders: DataFolders, shapes: ShapesGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rewrite runs only at national scale; forced here, on every rule firing and on the KPU model."""
-    from arsitek.validate import antijoin, sparql_engine
+    from arsitek.validate import antijoin, executor
 
-    monkeypatch.setattr(sparql_engine, "ANTIJOIN_FROM_TRIPLES", 0)
+    monkeypatch.setattr(executor, "ANTIJOIN_FROM_TRIPLES", 0)
     rewritten: list[str] = []
     original = antijoin.rewrite
     monkeypatch.setattr(antijoin, "rewrite", lambda query: rewritten.append(original(query)) or rewritten[-1])

@@ -16,9 +16,10 @@ import pytest
 
 from arsitek.errors import ArsitekError
 from arsitek.load import LoadedModel, load_model
+from arsitek.validate.compiler import Compiler
+from arsitek.validate.executor import SparqlEngine
 from arsitek.validate.findings import Rule, Severity
 from arsitek.validate.rules import ShapesGraph
-from arsitek.validate.sparql_engine import Compiler, SparqlEngine
 from tests.conftest import SHARED
 
 SUITE = SHARED / "data" / "shacl-test-suite" / "core"

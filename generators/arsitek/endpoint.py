@@ -30,7 +30,8 @@ import httpx
 import pyoxigraph as ox
 
 from arsitek.errors import ArsitekError
-from arsitek.load import LoadedModel, SourceFile
+from arsitek.load import LoadedModel
+from arsitek.source_file import SourceFile
 from arsitek.vocab import DCTERMS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

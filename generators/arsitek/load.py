@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from arsitek.errors import ImportNotResolved, InputError, SyntaxErrorInFile
 from arsitek.locate import SourceLocator
+from arsitek.source_file import SourceFile
 
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
@@ -36,19 +37,6 @@ _POSITION = re.compile(
     r"^Parser error (?:at line \d+ between columns \d+ and \d+|(?:at|between) line \d+ column \d+"
     r"(?: and line \d+ column \d+)?): "
 )
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One loaded file: where it is, what it is called in reports, and its graph."""
-
-    path: Path
-    display: str
-    role: str  # "ontology" or "model": the vocabulary is reported apart from the user's model
-
-    @property
-    def graph(self) -> ox.NamedNode:
-        return ox.NamedNode(self.path.as_uri())
 
 
 @dataclass

@@ -12,11 +12,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-if TYPE_CHECKING:
-    from arsitek.load import SourceFile
+from arsitek.source_file import SourceFile
 
 _PREFIX = re.compile(r"[ \t]*@?PREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 _BASE = re.compile(r"[ \t]*@?BASE\s+<([^>]*)>", re.IGNORECASE | re.MULTILINE)

@@ -16,12 +16,14 @@ from arsitek import parallel
 from arsitek.endpoint import TIMEOUT_SECONDS, Credentials, Endpoint, published_graphs
 from arsitek.errors import InputError, SyntaxErrorInFile, UsageError
 from arsitek.load import LoadedModel
+from arsitek.validate.checks import Term
 from arsitek.validate.engine import Engine
+from arsitek.validate.executor import SparqlEngine
 from arsitek.validate.findings import Finding, Location, ReadError, Rule, Severity, ValidationResult
 from arsitek.validate.hints import explain
 from arsitek.validate.pyshacl_engine import PyshaclEngine
 from arsitek.validate.rules import ShapesGraph, load_shapes
-from arsitek.validate.sparql_engine import SparqlEngine, StoreSource, Term
+from arsitek.validate.sources import StoreSource
 from arsitek.vocab import RDF, RDFS, SKOS
 
 ENGINES: dict[str, type[PyshaclEngine] | type[SparqlEngine]] = {"pyshacl": PyshaclEngine, "sparql": SparqlEngine}

@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
+from arsitek.validate.checks import Term
 from arsitek.validate.findings import Finding
 from arsitek.validate.rules import ShapesGraph
-from arsitek.validate.sparql_engine import Term
 from arsitek.view import local_name
 from arsitek.vocab import SKOS, shorten
 

@@ -22,19 +22,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from arsitek.errors import UsageError
-from arsitek.load import LoadedModel, SourceFile, collect_files, display_path, load_model, load_one
+from arsitek.load import LoadedModel, collect_files, display_path, load_model, load_one
+from arsitek.source_file import SourceFile
 from arsitek.validate import ValidationResult, result_of
+from arsitek.validate.checks import VALUES_SLOT, Check
+from arsitek.validate.compiler import compiler_for
+from arsitek.validate.executor import ANTIJOIN_FROM_TRIPLES, SparqlEngine
 from arsitek.validate.findings import Finding
+from arsitek.validate.planner import plan
 from arsitek.validate.rules import ShapesGraph
-from arsitek.validate.sparql_engine import (
-    ANTIJOIN_FROM_TRIPLES,
-    VALUES_SLOT,
-    Check,
-    SparqlEngine,
-    StoreSource,
-    compiler_for,
-    plan,
-)
+from arsitek.validate.sources import StoreSource
 from arsitek.vocab import OWL, RDF, RDFS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
