@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from junitparser import JUnitXml
 
+from arsitek.generators.reports import render_json, render_junit, render_sarif, render_text
 from arsitek.validate import Severity, ValidationResult
-from arsitek.validate.report import render_json, render_junit, render_sarif, render_text
 from tests.conftest import FIXTURES, ROOT, Validator
 
 SARIF_SCHEMA = ROOT / "tests/tools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"

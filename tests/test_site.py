@@ -15,10 +15,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from arsitek.generators import contracts
+from arsitek.generators.site import build_site
 from arsitek.load import load_model
 from arsitek.output import write_tree
 from arsitek.paths import DataFolders
-from arsitek.site import build_site
 from arsitek.validate import ShapesGraph, validate_model
 from arsitek.view import build_view
 from tests.conftest import FIXTURES, ROOT
@@ -252,7 +252,7 @@ def test_the_workbook_keeps_text_as_text_with_a_frozen_filtered_header() -> None
 
     from openpyxl import load_workbook
 
-    from arsitek.site.dictionary import COLUMNS, DictionaryRow, to_xlsx
+    from arsitek.generators.dictionary import COLUMNS, DictionaryRow, to_xlsx
     from arsitek.text import spreadsheet_row
 
     tricky = ['=HYPERLINK("http://evil")', "0123", "https://example.org/a", "1e5", "-", "@SUM(A1)", "ya", ""]
@@ -293,7 +293,7 @@ def test_pages_show_findings_sources_and_impact(site: Path) -> None:
 
 
 def test_every_html_template_is_autoescaped() -> None:
-    from arsitek.site import site_environment
+    from arsitek.generators.site import site_environment
     from arsitek.templating import TEMPLATES
 
     env = site_environment()
@@ -322,8 +322,8 @@ def test_diagrams_rendered_in_batches_equal_diagrams_rendered_one_by_one(
     folders: DataFolders, shapes: ShapesGraph
 ) -> None:
     """One dot process for many graphs (national scale) must give what one process per graph gives."""
-    from arsitek.site import diagrams
-    from arsitek.site.gather import gather
+    from arsitek.generators.site import diagrams
+    from arsitek.generators.site.gather import gather
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     site_data = gather(model, build_view(model), validate_model(model, shapes), folders.ontology)
@@ -339,8 +339,8 @@ def test_a_site_wide_diagram_too_large_to_read_is_replaced_by_a_note(
     folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At national scale the landscape would hold thousands of boxes: the page says so instead of drawing it."""
-    from arsitek.site import diagrams
-    from arsitek.site.gather import gather
+    from arsitek.generators.site import diagrams
+    from arsitek.generators.site.gather import gather
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     view = build_view(model)
@@ -365,7 +365,7 @@ def test_a_site_wide_diagram_too_large_to_read_is_replaced_by_a_note(
 def test_a_matrix_too_large_to_read_is_replaced_by_a_note(
     folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import arsitek.site as site_module
+    import arsitek.generators.site as site_module
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     monkeypatch.setattr(site_module, "MAX_MATRIX_CELLS", 10)
@@ -379,7 +379,7 @@ def test_long_lists_are_paged_and_every_member_is_on_exactly_one_page(
     folders: DataFolders, shapes: ShapesGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A national list (30,000 applications) is split into pages a browser opens at once."""
-    import arsitek.site as site_module
+    import arsitek.generators.site as site_module
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     monkeypatch.setattr(site_module, "PAGE_SIZE", 5)

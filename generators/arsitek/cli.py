@@ -247,7 +247,7 @@ def _validated_model(
 
     The typed view is built only for commands that generate from it (it takes seconds at national scale).
     """
-    from arsitek.validate.report.text import print_text
+    from arsitek.generators.reports.text import print_text
     from arsitek.view import build_view
 
     threshold = Severity.WARNING if strict else Severity.VIOLATION
@@ -323,9 +323,9 @@ def validate(
     else the KPU model arsitek ships).
     The vocabulary in ontology/ is always loaded alongside.
     """
+    from arsitek.generators.reports import RENDERERS
+    from arsitek.generators.reports.text import print_text
     from arsitek.output import write_file
-    from arsitek.validate.report import RENDERERS
-    from arsitek.validate.report.text import print_text
 
     threshold = Severity.parse(fail_on)
     if watch:
@@ -411,10 +411,18 @@ def build(
     from rich.progress import Progress
 
     from arsitek.generators import contracts
+    from arsitek.generators.reports import RENDERERS
+    from arsitek.generators.site import (
+        LANGS,
+        downloads,
+        element_chunks,
+        iter_elements,
+        iter_pages,
+        prepare_site,
+        shared_files,
+    )
     from arsitek.guard import check_target
     from arsitek.output import OutputTree, SameAs, Written
-    from arsitek.site import LANGS, downloads, element_chunks, iter_elements, iter_pages, prepare_site, shared_files
-    from arsitek.validate.report import RENDERERS
 
     check_target(out_dir, tuple(_inputs(paths, ontology_dir)))  # before the model is read: a refusal costs nothing
     threshold = Severity.WARNING if strict else Severity.VIOLATION

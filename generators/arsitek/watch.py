@@ -15,12 +15,12 @@ from pathlib import Path
 from rich.console import Console
 
 from arsitek.errors import ArsitekError
+from arsitek.generators.reports.text import print_text
 from arsitek.paths import data_folders
 from arsitek.text import one_line
 from arsitek.validate import load_shapes
 from arsitek.validate.findings import Severity
 from arsitek.validate.incremental import IncrementalValidator, Update
-from arsitek.validate.report.text import print_text
 
 SAID = {
     "id": {

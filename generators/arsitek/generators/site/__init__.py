@@ -21,14 +21,15 @@ from markupsafe import Markup
 from networkx import DiGraph
 
 from arsitek import __version__
+from arsitek.generators import dictionary
 from arsitek.generators.contracts import Contracts
+from arsitek.generators.site import diagrams
+from arsitek.generators.site.gather import Page, Site, concepts_of, gather, notations, value_html
+from arsitek.generators.site.i18n import UI
+from arsitek.generators.site.impact import dependency_graph, impact_of
+from arsitek.generators.site.kinds import DOMAINS, KINDS
 from arsitek.load import LoadedModel
 from arsitek.output import Artifact
-from arsitek.site import diagrams, dictionary
-from arsitek.site.gather import Page, Site, concepts_of, gather, notations, value_html
-from arsitek.site.i18n import UI
-from arsitek.site.impact import dependency_graph, impact_of
-from arsitek.site.kinds import DOMAINS, KINDS
 from arsitek.templating import TEMPLATES, environment
 from arsitek.validate.findings import Severity, ValidationResult
 from arsitek.view import ArchitectureView, local_name, text

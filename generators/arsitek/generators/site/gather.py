@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from arsitek.generators.site.kinds import CLASS_KIND
 from arsitek.load import LoadedModel
-from arsitek.site.kinds import CLASS_KIND
 from arsitek.text import readable, safe_url
 from arsitek.validate.findings import Finding, ValidationResult
 from arsitek.view import ArchitectureView, local_name, text, unique_names

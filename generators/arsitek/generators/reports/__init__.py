@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from arsitek.generators.reports.json_report import render_json
+from arsitek.generators.reports.junit import render_junit
+from arsitek.generators.reports.sarif import render_sarif
+from arsitek.generators.reports.text import render_text
 from arsitek.validate.findings import Severity, ValidationResult
-from arsitek.validate.report.json_report import render_json
-from arsitek.validate.report.junit import render_junit
-from arsitek.validate.report.sarif import render_sarif
-from arsitek.validate.report.text import render_text
 
 Renderer = Callable[[ValidationResult, str, Severity], str]
 

@@ -19,7 +19,7 @@ from typing import cast
 import graphviz
 
 from arsitek.errors import ArsitekError
-from arsitek.site.gather import Page, Site
+from arsitek.generators.site.gather import Page, Site
 from arsitek.text import xml_text
 from arsitek.view import text
 
