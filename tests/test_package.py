@@ -26,7 +26,7 @@ def test_wheel_bundles_ontology_and_model(tmp_path: Path) -> None:
     )
     wheel = next(tmp_path.glob("arsitek-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "arsitek/cli.py" in names
+    assert "arsitek/cli/__init__.py" in names
     assert "arsitek/_data/ontology/spbe.ttl" in names
     assert "arsitek/_data/ontology/shapes/inti.ttl" in names
     assert "arsitek/_data/model/kpu.ttl" in names

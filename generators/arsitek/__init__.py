@@ -4,17 +4,10 @@ The public API is what the command line is built from, so other tools (a CI bot,
 a notebook) can load and validate a model without shelling out.
 """
 
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
-
 from arsitek.errors import ArsitekError, InputError, SyntaxErrorInFile
 from arsitek.load import LoadedModel, load_model
 from arsitek.validate import Finding, Severity, ValidationResult, validate_model
-
-try:
-    __version__ = _version("arsitek")
-except _PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from arsitek.version import __version__
 
 __all__ = [
     "ArsitekError",

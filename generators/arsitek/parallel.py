@@ -130,6 +130,7 @@ def _follow_parent(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request above was in place
@@ -137,6 +138,7 @@ def _follow_parent(parent: int) -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+_STOPPING = {signal.SIGTERM, signal.SIGINT}
 
 
 def _receive(reader: Connection) -> Any:
@@ -199,11 +201,16 @@ class Running:
         self._reader, writer = context.Pipe(duplex=False)
         self._child = context.Process(target=_child, args=(work, writer, os.getpid()), daemon=True)
         _freeze()
+        # The child is born with SIGTERM and SIGINT held back, so the parent's handlers (which raise) never
+        # run in it before it has its own (_follow_parent); the parent gets any that came meanwhile after.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         try:
             self._child.start()
         except BaseException:
             _thaw()
             raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         writer.close()
 
     def result(self) -> Any:

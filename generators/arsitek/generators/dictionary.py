@@ -10,9 +10,12 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from arsitek.generators.base import LANGS, Inputs, Plan
+from arsitek.output import Artifact
 from arsitek.text import spreadsheet_row
 from arsitek.view import ArchitectureView, text
 
@@ -165,3 +168,30 @@ def _stable_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, content)
     return out.getvalue()
+
+
+def downloads(view: ArchitectureView, notation: dict[str, str], langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
+    """The data dictionary as CSV and XLSX in each language, under the site's ``unduh/`` folder."""
+    for lang in langs:
+        data = rows(view, lang, notation)
+        yield (f"unduh/kamus-data-{lang}.csv", to_csv(data, lang))
+        yield (f"unduh/kamus-data-{lang}.xlsx", to_xlsx(data, lang))
+
+
+@dataclass(frozen=True)
+class DictionaryGenerator:
+    """The data dictionary's spreadsheets: they need only the view, so they are written first, beside the rest."""
+
+    name: str = "dictionary"
+    folder: str = "site"
+    needs: tuple[str, ...] = ()
+    joins: str | None = None
+    also: tuple[str, ...] = ()
+
+    def plan(self, inputs: Inputs, plans: Mapping[str, Plan]) -> Plan:
+        from arsitek.generators.site.gather import concepts_of, notations
+
+        def task() -> Iterator[Artifact]:
+            return downloads(inputs.view, notations(concepts_of(inputs.model, inputs.view.labels)))
+
+        return Plan(tasks=[task])

@@ -66,7 +66,7 @@ def _unreadable(error: ReadError, rule_index: int) -> dict[str, Any]:
 
 
 def render_sarif(result: ValidationResult, lang: str, fail_on: Severity) -> str:
-    from arsitek import __version__
+    from arsitek.version import __version__
 
     index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
     rules = [

@@ -20,7 +20,6 @@ from jinja2 import Environment
 from markupsafe import Markup
 from networkx import DiGraph
 
-from arsitek import __version__
 from arsitek.generators import dictionary
 from arsitek.generators.contracts import Contracts
 from arsitek.generators.site import diagrams
@@ -32,6 +31,7 @@ from arsitek.load import LoadedModel
 from arsitek.output import Artifact
 from arsitek.templating import TEMPLATES, environment
 from arsitek.validate.findings import Severity, ValidationResult
+from arsitek.version import __version__
 from arsitek.view import ArchitectureView, local_name, text
 from arsitek.vocab import PEMILU, SKOS
 

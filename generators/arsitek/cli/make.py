@@ -1,0 +1,122 @@
+"""``arsitek build`` and ``arsitek generate KIND``: the pipeline (:mod:`arsitek.build`), with a progress bar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from arsitek import build as pipeline
+from arsitek.cli.options import cli, console, model_options, notice, output_dir_option, report
+from arsitek.errors import UsageError
+from arsitek.generators import GENERATORS
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A bar over the site's element pages on a terminal; nothing in a log."""
+    from rich.progress import Progress
+
+    shown = console(stderr=True)
+    with Progress(console=shown, transient=True, disable=not shown.is_terminal) as bar:
+        task = bar.add_task("site", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _wrote(written: int, out_dir: Path) -> None:
+    console(stderr=True).print(f"arsitek: wrote {written} files to {out_dir}/", style="green")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_dir_option(Path("build"))
+@click.option("--allow-invalid", is_flag=True, help="Build even when the model has Violations.")
+@click.option("--strict", is_flag=True, help="Fail on Warnings too.")
+@model_options
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    allow_invalid: bool,
+    strict: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
+    """Validate the model, then write everything this release builds from it.
+
+    OUTPUT/site/ holds the documentation site (open site/index.html),
+    OUTPUT/contracts/ the integration contracts, OUTPUT/validation/ the
+    reports (text, JSON, JUnit, SARIF). A failed build leaves the previous
+    output untouched.
+    """
+    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, strict)
+    with _progress() as progress:
+        written = pipeline.build(options, out_dir, report(lang), notice, progress=progress)
+    _wrote(written, out_dir)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(sorted(GENERATORS)), metavar="KIND")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Output folder (replaced atomically; default: build/KIND).",
+)
+@click.option("--app", "app", default=None, help="contracts: only those one application takes part in (e.g. Sidalih).")
+@click.option("--allow-invalid", is_flag=True, help="Generate even when the model has Violations.")
+@click.option("--strict", is_flag=True, help="Fail on Warnings too.")
+@model_options
+def generate(
+    kind: str,
+    paths: tuple[Path, ...],
+    out_dir: Path | None,
+    app: str | None,
+    allow_invalid: bool,
+    strict: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
+    """Write one kind of output: site, contracts, dictionary or reports (see `arsitek build` for all).
+
+    KIND is one of the registered generators; only its files are written, into
+    their own folder, as `arsitek build` writes them.
+    """
+    from arsitek.generators.contracts.generator import ContractsGenerator
+
+    target = out_dir or Path("build") / kind
+    overrides = {}
+    if app is not None:
+        if kind != "contracts":
+            raise UsageError("--app selects the contracts of one application: use it with `generate contracts`")
+        overrides["contracts"] = ContractsGenerator(app=_application(paths, ontology_dir, app))
+    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, strict)
+    with _progress() as progress:
+        written = pipeline.build(options, target, report(lang), notice, [kind], overrides, progress)
+    _wrote(written, target)
+
+
+def _application(paths: tuple[Path, ...], ontology_dir: Path | None, name: str) -> str:
+    """The IRI of the application called ``name`` (its local name, any case, or its IRI)."""
+    from arsitek.view import build_view
+
+    options = pipeline.Options(paths, ontology_dir)
+    return find_application(build_view(pipeline.load(options, lambda _: None)), name)
+
+
+def find_application(view: Any, name: str) -> str:
+    from arsitek.view import local_name
+
+    wanted = name.lower().replace("-", "").replace("_", "")
+    for iri in sorted(view.applications):
+        if local_name(iri).lower() == wanted or iri == name:
+            return str(iri)
+    known = ", ".join(sorted(local_name(i) for i in view.applications))
+    raise UsageError(f"no application called {name!r}; known: {known}")
