@@ -40,7 +40,7 @@ def build(folders: DataFolders, shapes: ShapesGraph, out: Path, *paths: Path) ->
     model = load_model(list(paths), [folders.ontology], exclude=[folders.shapes])
     result = validate_model(model, shapes)
     view = build_view(model)
-    write_tree(out, build_site(model, view, result, folders.ontology, contracts.plan(view)))
+    write_tree(out, build_site(view, result, folders.ontology, contracts.plan(view)))
     return out
 
 
@@ -326,7 +326,7 @@ def test_diagrams_rendered_in_batches_equal_diagrams_rendered_one_by_one(
     from arsitek.generators.site.gather import gather
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
-    site_data = gather(model, build_view(model), validate_model(model, shapes), folders.ontology)
+    site_data = gather(build_view(model), validate_model(model, shapes), folders.ontology)
     graphs = [
         diagrams.context(site_data, page, "en") for page in sorted(site_data.pages.values(), key=lambda p: p.path)
     ]
@@ -345,14 +345,14 @@ def test_a_site_wide_diagram_too_large_to_read_is_replaced_by_a_note(
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     view = build_view(model)
     result = validate_model(model, shapes)
-    site_data = gather(model, view, result, folders.ontology)
+    site_data = gather(view, result, folders.ontology)
     drawn = {  # what each diagram holds when drawn in full
         "lanskap": diagrams.node_count(diagrams.landscape(site_data, "en")),
         "peta-integrasi": diagrams.node_count(diagrams.integration_map(site_data, "en")),
         "struktur-organisasi": diagrams.node_count(diagrams.hierarchy(site_data, "en")),
     }
     monkeypatch.setattr(diagrams, "MAX_NODES", 5)
-    artifacts = dict(build_site(model, view, result, folders.ontology))
+    artifacts = dict(build_site(view, result, folders.ontology))
     for name, nodes in drawn.items():
         page = str(artifacts[f"en/{name}.html"])
         assert "<svg" not in page
@@ -369,7 +369,7 @@ def test_a_matrix_too_large_to_read_is_replaced_by_a_note(
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     monkeypatch.setattr(site_module, "MAX_MATRIX_CELLS", 10)
-    artifacts = dict(build_site(model, build_view(model), validate_model(model, shapes), folders.ontology))
+    artifacts = dict(build_site(build_view(model), validate_model(model, shapes), folders.ontology))
     matrices = str(artifacts["en/matriks.html"])
     assert len(re.findall(r"This matrix would hold [\d,]+ × [\d,]+ cells, over the limit of 10;", matrices)) == 3
     assert 'class="matrix"' not in matrices
@@ -383,7 +383,7 @@ def test_long_lists_are_paged_and_every_member_is_on_exactly_one_page(
 
     model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
     monkeypatch.setattr(site_module, "PAGE_SIZE", 5)
-    artifacts = dict(build_site(model, build_view(model), validate_model(model, shapes), folders.ontology))
+    artifacts = dict(build_site(build_view(model), validate_model(model, shapes), folders.ontology))
     pages = sorted(p for p in artifacts if re.fullmatch(r"en/aplikasi/index(-\d+)?\.html", p))
     assert len(pages) > 3
     listed: list[str] = []

@@ -242,12 +242,12 @@ def build(
     check_target(out_dir, tuple(protect))  # before the model is read: a refusal costs nothing
     what = "build" if names is None else "generate"
     try:
-        model, view, result = validated(options, report, notice, what)
+        _, view, result = validated(options, report, notice, what)
     except ModelInvalid as exc:
         raise ModelInvalid(f"{exc}; {out_dir} was left as it was") from None
     assert view is not None
     folders = data_folders(options.ontology_dir)
-    inputs = Inputs(model, view, result, folders.ontology, options.lang, options.threshold)
+    inputs = Inputs(view, result, folders.ontology, options.lang, options.threshold)
     return write(inputs, out_dir, writing, protect, progress, nested=names is None)
 
 

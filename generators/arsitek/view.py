@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 
+from arsitek.facts import ModelFacts
 from arsitek.load import LoadedModel
 from arsitek.text import readable
 from arsitek.vocab import KODE, OWL, PEMILU, RDF, RDFS, SKOS, SPBE, XSD
@@ -182,6 +183,14 @@ class ArchitectureView:
     version: str = "0"
     #: Every element's name for files and identifiers (:func:`unique_names`, per kind).
     names: dict[str, str] = field(default_factory=dict)
+    #: What the element pages show beyond these dataclasses, read when first asked for (:mod:`arsitek.facts`).
+    model_facts: ModelFacts | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def facts(self) -> ModelFacts:
+        if self.model_facts is None:
+            raise ValueError("this view was built without the model's facts")
+        return self.model_facts
 
     def slug(self, iri: str) -> str:
         """``https://w3id.org/arsitek/kpu/SirekapWeb`` -> ``sirekap_web``, unique among its kind."""
@@ -400,6 +409,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
         labels=dict(labels),
         definitions=dict(definitions),
         names=names,
+        model_facts=ModelFacts(model, labels),
     )
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from arsitek.load import LoadedModel
 from arsitek.output import SameAs, Written
 from arsitek.validate.findings import Severity, ValidationResult
 from arsitek.view import ArchitectureView
@@ -25,7 +24,6 @@ Task = Callable[[], Iterable[Written]]
 class Inputs:
     """What every generator may read. No generator reads the store: everything is in ``view`` and ``result``."""
 
-    model: LoadedModel  # for the files' names and roles only
     view: ArchitectureView
     result: ValidationResult
     ontology: Path

@@ -189,9 +189,4 @@ class DictionaryGenerator:
     also: tuple[str, ...] = ()
 
     def plan(self, inputs: Inputs, plans: Mapping[str, Plan]) -> Plan:
-        from arsitek.generators.site.gather import concepts_of, notations
-
-        def task() -> Iterator[Artifact]:
-            return downloads(inputs.view, notations(concepts_of(inputs.model, inputs.view.labels)))
-
-        return Plan(tasks=[task])
+        return Plan(tasks=[lambda: downloads(inputs.view, inputs.view.facts.notations)])

@@ -23,17 +23,16 @@ from networkx import DiGraph
 from arsitek.generators import dictionary
 from arsitek.generators.contracts import Contracts
 from arsitek.generators.site import diagrams
-from arsitek.generators.site.gather import Page, Site, concepts_of, gather, notations, value_html
+from arsitek.generators.site.gather import Page, Site, gather, value_html
 from arsitek.generators.site.i18n import UI
 from arsitek.generators.site.impact import dependency_graph, impact_of
 from arsitek.generators.site.kinds import DOMAINS, KINDS
-from arsitek.load import LoadedModel
 from arsitek.output import Artifact
 from arsitek.templating import TEMPLATES, environment
 from arsitek.validate.findings import Severity, ValidationResult
 from arsitek.version import __version__
 from arsitek.view import ArchitectureView, local_name, text
-from arsitek.vocab import PEMILU, SKOS
+from arsitek.vocab import PEMILU, SPBE
 
 LANGS = ("id", "en")
 #: Rows per page of a list, the data dictionary and the integration catalogue.
@@ -54,7 +53,6 @@ SPECIAL = {
 
 
 def build_site(
-    model: LoadedModel,
     view: ArchitectureView,
     result: ValidationResult,
     ontology: Path,
@@ -67,9 +65,9 @@ def build_site(
     what needs only the model: the spreadsheets (:func:`downloads`) and the files every language
     shares (:func:`shared_files`).
     """
-    prepared = prepare_site(model, view, result, ontology, contracts.catalogue if contracts else [], templates)
+    prepared = prepare_site(view, result, ontology, contracts.catalogue if contracts else [], templates)
     shared = shared_files(contracts.artifacts() if contracts else (), templates)
-    parts = itertools.chain(iter_site(prepared), downloads(model, view), shared)
+    parts = itertools.chain(iter_site(prepared), dictionary.downloads(view, view.facts.notations), shared)
     return sorted(parts, key=lambda a: a[0])
 
 
@@ -81,7 +79,6 @@ CHUNK = 1000
 class PreparedSite:
     """What every page draws on, gathered once: two processes rendering one site share it after the fork."""
 
-    model: LoadedModel
     view: ArchitectureView
     catalogue: list[dict[str, Any]]
     site: Site
@@ -100,7 +97,6 @@ def site_environment(templates: Path | None = None) -> Environment:
 
 
 def prepare_site(
-    model: LoadedModel,
     view: ArchitectureView,
     result: ValidationResult,
     ontology: Path,
@@ -108,7 +104,7 @@ def prepare_site(
     templates: Path | None = None,
 ) -> PreparedSite:
     """What every page draws on; ``catalogue`` is :attr:`Contracts.catalogue`, the contracts serving each flow."""
-    site = gather(model, view, result, ontology)
+    site = gather(view, result, ontology)
     env = site_environment(templates)
     menus: dict[tuple[str, str], Markup] = {}
 
@@ -119,15 +115,10 @@ def prepare_site(
         return menus[lang, up]
 
     env.globals["nav"] = nav
-    statements = [(s, local_name(p), o) for s, p, o in _relations(model)]
-    levels = {
-        r["e"].value: local_name(r["l"].value)
-        for r in model.query(
-            f"SELECT ?e ?l WHERE {{ ?e <{PEMILU}tingkatWilayah> ?l ; a <https://w3id.org/arsitek/spbe#DataInformasi> }}"
-        )
-    }
-    notation = notations(site.concepts)
-    return PreparedSite(model, view, catalogue, site, env, dependency_graph(view, statements), levels, notation)
+    statements = [(s, local_name(p), o) for s, p, o in view.facts.relations]
+    levels = view.facts.linked(f"{PEMILU}tingkatWilayah", f"{SPBE}DataInformasi")
+    notation = view.facts.notations
+    return PreparedSite(view, catalogue, site, env, dependency_graph(view, statements), levels, notation)
 
 
 def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
@@ -191,7 +182,7 @@ def iter_elements(
 
 def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
     """The pages of one language that are not an element's: lists, site-wide diagrams, dictionary, catalogue..."""
-    model, view, site = prepared.model, prepared.view, prepared.site
+    view, site = prepared.view, prepared.site
     levels, notation = prepared.levels, prepared.notation
     ui = UI[lang]
 
@@ -241,19 +232,10 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
     for path, listed, paging in _paged("katalog-integrasi.html", flows):
         yield page(path, "catalogue.html.j2", flows=listed, total=len(flows), paging=paging)
     yield page("aturan.html", "rules.html.j2", rules=_rules(site))
-    yield page("kosakata.html", "vocabulary.html.j2", vocabulary=_vocabulary(model, lang))
+    yield page("kosakata.html", "vocabulary.html.j2", vocabulary=view.facts.vocabulary(lang))
     yield page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
     yield page("cari.html", "search.html.j2")
     yield (f"{lang}/search-index.js", _search_index(site, lang))
-
-
-def downloads(model: LoadedModel, view: ArchitectureView, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
-    """The data dictionary as CSV and XLSX in each language: the model is all they need, not the gathered site."""
-    notation = notations(concepts_of(model, view.labels))
-    for lang in langs:
-        rows = dictionary.rows(view, lang, notation)
-        yield (f"unduh/kamus-data-{lang}.csv", dictionary.to_csv(rows, lang))
-        yield (f"unduh/kamus-data-{lang}.xlsx", dictionary.to_xlsx(rows, lang))
 
 
 def shared_files(contracts: Iterable[Any], templates: Path | None = None) -> Iterator[Any]:
@@ -286,13 +268,6 @@ def _paged(first: str, items: Sequence[T]) -> Iterator[tuple[str, Sequence[T], d
 def _standalone(svg: str) -> str:
     """The inlined SVG as a file of its own, links still relative to the page beside it."""
     return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg
-
-
-def _relations(model: LoadedModel) -> list[tuple[str, str, str]]:
-    rows = model.query(
-        "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?p), 'https://w3id.org/arsitek/')) }"
-    )
-    return sorted((s.value, p.value, o.value) for s, p, o in rows)
 
 
 def _counts(site: Site) -> dict[str, Any]:
@@ -391,63 +366,6 @@ def _rules(site: Site) -> list[dict[str, Any]]:
     for finding in site.result.findings:
         breaking[finding.rule_id].append(finding)
     return [{"rule": rule, "findings": breaking.get(rule.rule_id, [])} for rule in site.result.rules]
-
-
-def _vocabulary(model: LoadedModel, lang: str) -> dict[str, Any]:
-    rows = model.query(
-        "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        "SELECT ?t ?k ?label ?def ?range ?domain ?super WHERE { ?t a ?k . "
-        "VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty } "
-        "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/arsitek/')) "
-        f"OPTIONAL {{ ?t rdfs:label ?label FILTER(LANG(?label) = '{lang}') }} "
-        f"OPTIONAL {{ ?t skos:definition ?def FILTER(LANG(?def) = '{lang}') }} "
-        "OPTIONAL { ?t rdfs:range ?range } OPTIONAL { ?t rdfs:domain ?domain } "
-        "OPTIONAL { ?t rdfs:subClassOf ?super FILTER(STRSTARTS(STR(?super), 'https://w3id.org/arsitek/')) } }"
-    )
-    terms: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        iri = row["t"].value
-        entry = terms.setdefault(
-            iri,
-            {
-                "iri": iri,
-                "name": local_name(iri),
-                "kind": local_name(row["k"].value),
-                "label": "",
-                "definition": "",
-                "range": set(),
-                "domain": set(),
-                "super": set(),
-            },
-        )
-        if row["label"] is not None:
-            entry["label"] = row["label"].value
-        if row["def"] is not None:
-            entry["definition"] = row["def"].value
-        for key in ("range", "domain", "super"):
-            if row[key] is not None:
-                entry[key].add(local_name(row[key].value))
-    schemes = model.query(
-        f"SELECT ?s ?c ?n ?l WHERE {{ ?c <{SKOS}inScheme> ?s . OPTIONAL {{ ?c <{SKOS}notation> ?n }} "
-        f"OPTIONAL {{ ?c <{SKOS}prefLabel> ?l FILTER(LANG(?l) = '{lang}') }} }}"
-    )
-    concepts: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in schemes:
-        concepts[row["s"].value].append(
-            {
-                "notation": row["n"].value if row["n"] else "",
-                "label": row["l"].value if row["l"] else local_name(row["c"].value),
-            }
-        )
-    ordered = sorted(terms.values(), key=lambda t: (t["kind"] != "Class", t["name"].lower()))
-    for term in ordered:
-        for key in ("range", "domain", "super"):
-            term[key] = ", ".join(sorted(term[key]))
-    return {
-        "terms": ordered,
-        "schemes": {k: sorted(v, key=lambda c: (c["notation"], c["label"])) for k, v in sorted(concepts.items())},
-    }
 
 
 def _personal(site: Site) -> list[dict[str, Any]]:

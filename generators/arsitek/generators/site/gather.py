@@ -17,7 +17,6 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from arsitek.generators.site.kinds import CLASS_KIND
-from arsitek.load import LoadedModel
 from arsitek.text import readable, safe_url
 from arsitek.validate.findings import Finding, ValidationResult
 from arsitek.view import ArchitectureView, local_name, text, unique_names
@@ -88,7 +87,6 @@ class Site:
     concepts: dict[str, tuple[Texts, str | None]]  # IRI -> (label, notation)
     result: ValidationResult
     view: ArchitectureView
-    model: LoadedModel
     _kinds: dict[str, tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
     _carried_by: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     _items: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False, compare=False)
@@ -152,24 +150,9 @@ def _property_order(ontology: Path) -> list[str]:
     return order
 
 
-def concepts_of(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, tuple[Texts, str | None]]:
-    """Every SKOS concept: its label and notation (the code a RAD reference or a code list shows)."""
-    codes = {r["s"].value: r["n"].value for r in model.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS}notation> ?n }}")}
-    return {
-        row["c"].value: (labels.get(row["c"].value, {}), codes.get(row["c"].value))
-        for row in model.query(f"SELECT DISTINCT ?c WHERE {{ ?c a <{SKOS}Concept> }}")
-    }
-
-
-def notations(concepts: dict[str, tuple[Texts, str | None]]) -> dict[str, str]:
-    """Concept IRI -> its code, for the concepts that have one (how the data dictionary shows RAD references)."""
-    return {iri: code for iri, (_, code) in concepts.items() if code}
-
-
-def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult, ontology: Path) -> Site:
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in model.query(f"SELECT ?s ?t WHERE {{ ?s <{RDF}type> ?t FILTER(isIRI(?s)) }}"):
-        types[row["s"].value].add(row["t"].value)
+def gather(view: ArchitectureView, result: ValidationResult, ontology: Path) -> Site:
+    """Every element's page: what it is, what it says and what refers to it, read from the view alone."""
+    types = view.facts.types
     kind_of = {
         iri: kind for iri in sorted(types) if (kind := next((k for c, k in CLASS_KIND if c in types[iri]), None))
     }
@@ -187,20 +170,18 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
             label=labels.get(iri, {}) or {"id": local_name(iri), "en": local_name(iri)},
             definition=definitions.get(iri, {}),
         )
-    concepts = concepts_of(model, labels)
+    concepts = view.facts.concepts
 
     order = {p: i for i, p in enumerate(_property_order(ontology))}
-    statements: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
+    statements = view.facts.statements(pages)
     incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for quad in model.store.quads_for_pattern(None, None, None):
-        subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
-        if not isinstance(subject, ox.NamedNode) or subject.value not in pages:
-            continue
-        if isinstance(obj, ox.NamedNode | ox.Literal):
-            statements[subject.value][predicate].append(obj)
-            if isinstance(obj, ox.NamedNode) and obj.value in pages and predicate not in SKIP_PROPERTIES:
-                incoming[obj.value][predicate].append(subject.value)
-    sources = _sources(model, labels)
+    for subject, props in statements.items():
+        for predicate, objects in props.items():
+            if predicate not in SKIP_PROPERTIES:
+                for obj in objects:
+                    if isinstance(obj, ox.NamedNode) and obj.value in pages:
+                        incoming[obj.value][predicate].append(subject)
+    sources = _sources(view, labels)
     findings: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         findings[finding.focus_node].append(finding)
@@ -258,7 +239,7 @@ def gather(model: LoadedModel, view: ArchitectureView, result: ValidationResult,
         locations = [f.location for f in page.findings if f.location]
         if locations:
             page.location = locations[0].file
-    return Site(pages=pages, concepts=concepts, result=result, view=view, model=model)
+    return Site(pages=pages, concepts=concepts, result=result, view=view)
 
 
 def _source_number(iri: str) -> tuple[int, str]:
@@ -284,13 +265,9 @@ def _merge_languages(terms: list[ox.NamedNode | ox.Literal]) -> list[Texts]:
     return [{lang: sorted(values)[i] for lang, values in by_lang.items() if i < len(values)} for i in range(longest)]
 
 
-def _sources(model: LoadedModel, labels: dict[str, Texts]) -> dict[str, Value]:
-    urls: dict[str, list[str]] = defaultdict(list)
-    for row in model.query(f"SELECT ?s ?u WHERE {{ ?s a <{SPBE}Sumber> ; <{SPBE}url> ?u }}"):
-        urls[row["s"].value].append(row["u"].value)
+def _sources(view: ArchitectureView, labels: dict[str, Texts]) -> dict[str, Value]:
     out = {}
-    for row in model.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{SPBE}Sumber> }}"):
-        iri = row["s"].value
-        links = sorted(url for url in urls.get(iri, []) if safe_url(url))
+    for iri, urls in view.facts.source_urls.items():
+        links = [url for url in urls if safe_url(url)]
         out[iri] = Value(text=labels.get(iri, {"en": local_name(iri)}), url=links[0] if links else None, iri=iri)
     return out

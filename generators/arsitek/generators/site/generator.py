@@ -34,7 +34,7 @@ class SiteGenerator:
         copies = link_or_copy(inputs, "contracts", "contracts", contracts.artifacts())
 
         def split() -> Split:
-            prepared = prepare_site(inputs.model, inputs.view, inputs.result, inputs.ontology, contracts.catalogue)
+            prepared = prepare_site(inputs.view, inputs.result, inputs.ontology, contracts.catalogue)
 
             def render(chunks: Iterable[list[Page]], side: int) -> Iterable[Written]:
                 """Every language's pages of the elements in ``chunks``, and one language's other pages."""
