@@ -23,6 +23,7 @@ from networkx import DiGraph
 from arsitek.generators import dictionary
 from arsitek.generators.contracts import Contracts
 from arsitek.generators.site import diagrams
+from arsitek.generators.site.extensions import DIAGRAM_PAGES, QUESTIONS
 from arsitek.generators.site.gather import Page, Site, gather, value_html
 from arsitek.generators.site.i18n import UI
 from arsitek.generators.site.impact import dependency_graph, impact_of
@@ -41,15 +42,6 @@ T = TypeVar("T")
 #: Above this many cells a matrix is replaced by a note: the per-element pages carry the same facts.
 MAX_MATRIX_CELLS = 250_000
 STATIC = TEMPLATES / "site" / "static"
-
-# Site-level pages: file name -> (UI key of the title, template)
-SPECIAL = {
-    "lanskap.html": ("landscape", "diagram.html.j2"),
-    "peta-integrasi.html": ("integration_map", "diagram.html.j2"),
-    "struktur-organisasi.html": ("organisation", "diagram.html.j2"),
-    "tahapan.html": ("stages", "diagram.html.j2"),
-    "rekapitulasi.html": ("recap", "diagram.html.j2"),
-}
 
 
 def build_site(
@@ -91,7 +83,9 @@ class PreparedSite:
 def site_environment(templates: Path | None = None) -> Environment:
     """The site's templates with the functions and filters they call."""
     env = environment("site", templates)
-    env.globals.update(text=text, version=__version__, kinds=KINDS, Severity=Severity)
+    env.globals.update(
+        text=text, version=__version__, kinds=KINDS, Severity=Severity, diagram_pages=DIAGRAM_PAGES, questions=QUESTIONS
+    )
     env.filters.update(text=text, value=value_html)
     return env
 
@@ -184,7 +178,6 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
     """The pages of one language that are not an element's: lists, site-wide diagrams, dictionary, catalogue..."""
     view, site = prepared.view, prepared.site
     levels, notation = prepared.levels, prepared.notation
-    ui = UI[lang]
 
     def page(path: str, template: str, **values: Any) -> Artifact:
         return _page(prepared, lang, path, template, **values)
@@ -194,36 +187,27 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
         if members:
             for path, shown, paging in _paged(f"{kind}/index.html", members):
                 yield page(path, "list.html.j2", kind=KINDS[kind], members=shown, total=len(members), paging=paging)
-    makers = {
-        "lanskap.html": lambda: diagrams.landscape(site, lang),
-        "peta-integrasi.html": lambda: diagrams.integration_map(site, lang),
-        "struktur-organisasi.html": lambda: diagrams.hierarchy(site, lang),
-        "tahapan.html": lambda: diagrams.stages(site, lang),
-        "rekapitulasi.html": lambda: diagrams.recap_chain(site, lang, levels),
-    }
-    for name, (title, template) in SPECIAL.items():
-        legend = diagrams.PATTERN_STYLE if name == "peta-integrasi.html" else None
+    for special in DIAGRAM_PAGES:
         try:
-            drawing = makers[name]()
+            drawing = special.draw(site, lang, levels)
         except diagrams.TooLarge as too_large:
             nodes, svg = too_large.nodes, None
         else:
             nodes = diagrams.node_count(drawing)
             svg = diagrams.render(drawing) if nodes <= diagrams.MAX_NODES else None
-        svg_file = name.replace(".html", ".svg")
         yield page(
-            name,
-            template,
-            title=ui[title],
+            special.file,
+            special.template,
+            title=special.title[lang],
             svg=svg,
-            legend=legend,
-            svg_file=svg_file,
+            legend=special.legend,
+            svg_file=special.svg_file,
             nodes=nodes,
             limit=diagrams.MAX_NODES,
         )
         if svg is not None:
-            yield (f"{lang}/{svg_file}", _standalone(svg))
-    yield page("index.html", "home.html.j2", counts=_counts(site), questions=True)
+            yield (f"{lang}/{special.svg_file}", _standalone(svg))
+    yield page("index.html", "home.html.j2", counts=_counts(site))
     yield page("matriks.html", "matrices.html.j2", matrices=_matrices(site, lang))
     rows = dictionary.rows(view, lang, notation)
     for path, entries, paging in _paged("kamus-data.html", rows):
