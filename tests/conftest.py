@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,6 +119,20 @@ def postgres() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(data, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_schema(postgres: str, schema: str, scripts: Iterable[str]) -> Iterator[Any]:
+    """A connection whose search path is a fresh ``schema`` in which ``scripts`` (generated SQL) have run."""
+    import psycopg
+
+    with psycopg.connect(postgres, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.execute(f"CREATE SCHEMA {schema}")
+        connection.execute(f"SET search_path TO {schema}")
+        for script in scripts:
+            connection.execute(script)
+        yield connection
 
 
 def _free_port() -> int:

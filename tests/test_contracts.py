@@ -18,7 +18,7 @@ from arsitek.generators.contracts import dump, generate, plan
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
 from arsitek.view import ArchitectureView, build_view
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, postgres_schema
 
 ASYNCAPI_SCHEMA = ROOT / "tests/tools/node_modules/@asyncapi/specs/schemas/3.0.0-without-$id.json"
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "contracts"
@@ -131,14 +131,7 @@ def test_sql_runs_in_sqlite(kpu: dict[str, str]) -> None:
 
 
 def test_sql_runs_in_postgresql(kpu: dict[str, str], postgres: str) -> None:
-    import psycopg
-
-    with psycopg.connect(postgres, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS contracts CASCADE")
-        connection.execute("CREATE SCHEMA contracts")
-        connection.execute("SET search_path TO contracts")
-        for script in _sql_files(kpu):
-            connection.execute(script)  # type: ignore[arg-type]
+    with postgres_schema(postgres, "contracts", _sql_files(kpu)) as connection:
         connection.execute(
             "INSERT INTO src_situng2019__pindai_c1_situng (kode_tps, pindaian) VALUES ('3101011001001', 'https://x')"
         )

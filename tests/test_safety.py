@@ -26,7 +26,7 @@ import pytest
 from arsitek.errors import OutputError
 from arsitek.guard import MANIFEST, Lock, check_target, is_mount_point
 from arsitek.output import write_tree
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, postgres_schema
 from tests.test_cli import arsitek
 
 BASE = FIXTURES / "rules" / "_base" / "base.ttl"
@@ -292,15 +292,8 @@ def test_hostile_sql_runs_in_sqlite_without_running_what_labels_say(hostile_buil
 def test_hostile_sql_runs_in_postgresql_without_running_what_labels_say(
     hostile_build: tuple[Path, object], postgres: str
 ) -> None:
-    import psycopg
-
     out, _ = hostile_build
-    with psycopg.connect(postgres, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS hostile CASCADE")
-        connection.execute("CREATE SCHEMA hostile")
-        connection.execute("SET search_path TO hostile")
-        for script in _sql(out):
-            connection.execute(script)  # type: ignore[arg-type]
+    with postgres_schema(postgres, "hostile", _sql(out)) as connection:
         tables = {
             row[0]
             for row in connection.execute(
