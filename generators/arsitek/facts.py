@@ -15,15 +15,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from arsitek.load import LoadedModel
-from arsitek.vocab import RDF, SKOS, SPBE
+from arsitek.vocab import RDF, SKOS, SPBE, local_name
 
 Texts = dict[str, str]
 Statements = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
-
-
-def _local_name(iri: str) -> str:
-    stripped = iri.rstrip("/#")
-    return stripped[max(stripped.rfind("/"), stripped.rfind("#")) + 1 :]
 
 
 class ModelFacts:
@@ -90,7 +85,7 @@ class ModelFacts:
     def linked(self, predicate: str, of_type: str) -> dict[str, str]:
         """The local name of the ``predicate`` value of every instance of ``of_type`` that has one."""
         rows = self._model.query(f"SELECT ?e ?l WHERE {{ ?e <{predicate}> ?l ; a <{of_type}> }}")
-        return {r["e"].value: _local_name(r["l"].value) for r in rows}
+        return {r["e"].value: local_name(r["l"].value) for r in rows}
 
     def vocabulary(self, lang: str) -> dict[str, Any]:
         """The vocabulary's classes and properties, and every code list, with their texts in ``lang``."""
@@ -112,8 +107,8 @@ class ModelFacts:
                 iri,
                 {
                     "iri": iri,
-                    "name": _local_name(iri),
-                    "kind": _local_name(row["k"].value),
+                    "name": local_name(iri),
+                    "kind": local_name(row["k"].value),
                     "label": "",
                     "definition": "",
                     "range": set(),
@@ -127,7 +122,7 @@ class ModelFacts:
                 entry["definition"] = row["def"].value
             for key in ("range", "domain", "super"):
                 if row[key] is not None:
-                    entry[key].add(_local_name(row[key].value))
+                    entry[key].add(local_name(row[key].value))
         schemes = self._model.query(
             f"SELECT ?s ?c ?n ?l WHERE {{ ?c <{SKOS}inScheme> ?s . OPTIONAL {{ ?c <{SKOS}notation> ?n }} "
             f"OPTIONAL {{ ?c <{SKOS}prefLabel> ?l FILTER(LANG(?l) = '{lang}') }} }}"
@@ -137,7 +132,7 @@ class ModelFacts:
             concepts[row["s"].value].append(
                 {
                     "notation": row["n"].value if row["n"] else "",
-                    "label": row["l"].value if row["l"] else _local_name(row["c"].value),
+                    "label": row["l"].value if row["l"] else local_name(row["c"].value),
                 }
             )
         ordered = sorted(terms.values(), key=lambda t: (t["kind"] != "Class", t["name"].lower()))

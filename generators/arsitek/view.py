@@ -16,10 +16,12 @@ from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 
+from arsitek.errors import UsageError
 from arsitek.facts import ModelFacts
 from arsitek.load import LoadedModel
 from arsitek.text import readable
 from arsitek.vocab import KODE, OWL, PEMILU, RDF, RDFS, SKOS, SPBE, XSD
+from arsitek.vocab import local_name as local_name  # where generators have always found it
 
 Texts = dict[str, str]
 
@@ -27,12 +29,6 @@ _PREFIXES = (
     f"PREFIX spbe: <{SPBE}> PREFIX pemilu: <{PEMILU}> PREFIX rdfs: <{RDFS}> PREFIX rdf: <{RDF}> "
     f"PREFIX skos: <{SKOS}> PREFIX owl: <{OWL}> PREFIX kode: <{KODE}> "
 )
-
-
-def local_name(iri: str) -> str:
-    """The last segment of an IRI: ``kpu:DPT-NIK`` -> ``DPT-NIK``."""
-    stripped = iri.rstrip("/#")
-    return stripped[max(stripped.rfind("/"), stripped.rfind("#")) + 1 :]
 
 
 @lru_cache(maxsize=1 << 17)  # a national model asks for the same names over and over
@@ -191,6 +187,15 @@ class ArchitectureView:
         if self.model_facts is None:
             raise ValueError("this view was built without the model's facts")
         return self.model_facts
+
+    def application_named(self, name: str) -> str:
+        """The IRI of the application called ``name`` (its local name in any case, or its IRI)."""
+        wanted = name.lower().replace("-", "").replace("_", "")
+        for iri in sorted(self.applications):
+            if local_name(iri).lower() == wanted or iri == name:
+                return iri
+        known = ", ".join(sorted(local_name(i) for i in self.applications))
+        raise UsageError(f"no application called {name!r}; known: {known}")
 
     def slug(self, iri: str) -> str:
         """``https://w3id.org/arsitek/kpu/SirekapWeb`` -> ``sirekap_web``, unique among its kind."""

@@ -64,3 +64,9 @@ def shorten_text(text: str) -> str:
         return match.group(0) if short.startswith("<") else short
 
     return _IRI_IN_TEXT.sub(one, text)
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: ``kpu:DPT-NIK`` -> ``DPT-NIK``."""
+    stripped = iri.rstrip("/#")
+    return stripped[max(stripped.rfind("/"), stripped.rfind("#")) + 1 :]

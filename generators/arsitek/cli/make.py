@@ -96,27 +96,8 @@ def generate(
     if app is not None:
         if kind != "contracts":
             raise UsageError("--app selects the contracts of one application: use it with `generate contracts`")
-        overrides["contracts"] = ContractsGenerator(app=_application(paths, ontology_dir, app))
+        overrides["contracts"] = ContractsGenerator(app=app)
     options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, strict)
     with _progress() as progress:
         written = pipeline.build(options, target, report(lang), notice, [kind], overrides, progress)
     _wrote(written, target)
-
-
-def _application(paths: tuple[Path, ...], ontology_dir: Path | None, name: str) -> str:
-    """The IRI of the application called ``name`` (its local name, any case, or its IRI)."""
-    from arsitek.view import build_view
-
-    options = pipeline.Options(paths, ontology_dir)
-    return find_application(build_view(pipeline.load(options, lambda _: None)), name)
-
-
-def find_application(view: Any, name: str) -> str:
-    from arsitek.view import local_name
-
-    wanted = name.lower().replace("-", "").replace("_", "")
-    for iri in sorted(view.applications):
-        if local_name(iri).lower() == wanted or iri == name:
-            return str(iri)
-    known = ", ".join(sorted(local_name(i) for i in view.applications))
-    raise UsageError(f"no application called {name!r}; known: {known}")

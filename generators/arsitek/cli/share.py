@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from arsitek.build import Options, inputs_of, validated
-from arsitek.cli.make import find_application
 from arsitek.cli.options import cli, console, credentials, endpoint_options, model_options, notice, report
 from arsitek.errors import UsageError
 from arsitek.text import one_line
@@ -104,7 +103,7 @@ def stub_serve(
 
     _, view, _ = validated(Options(paths, ontology_dir, engine, lang, True), report(lang), notice, what="stub")
     assert view is not None
-    provider = find_application(view, app)
+    provider = view.application_named(app)
     documents = openapi_documents(view)
     if provider not in documents:
         raise UsageError(f"{view.label(provider)} provides no Web API in the model, so there is no contract to serve")

@@ -11,7 +11,7 @@ from arsitek.generators.contracts import for_application, plan
 
 @dataclass(frozen=True)
 class ContractsGenerator:
-    """OpenAPI, AsyncAPI, JSON Schema, SQL, CSVW and the catalogue; ``app``: only one application's."""
+    """OpenAPI, AsyncAPI, JSON Schema, SQL, CSVW and the catalogue; ``app``: only those of the application so named."""
 
     app: str | None = None
     name: str = "contracts"
@@ -22,7 +22,7 @@ class ContractsGenerator:
 
     def plan(self, inputs: Inputs, plans: Mapping[str, Plan]) -> Plan:
         planned = plan(inputs.view)
-        app = self.app
-        if app is None:
+        if self.app is None:
             return Plan(tasks=[planned.artifacts], published=planned)
+        app = inputs.view.application_named(self.app)
         return Plan(tasks=[lambda: for_application(list(planned.artifacts()), inputs.view, app)], published=planned)
