@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from arsitek.endpoint import STATE
 from arsitek.generators.contracts.openapi import openapi_documents
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
@@ -34,6 +35,7 @@ from tests.conftest import FIXTURES, ROOT, SparqlServer
 from tests.test_cli import arsitek
 
 SIREKAP = "https://w3id.org/arsitek/kpu/SirekapWeb"
+ACCEPT = "application/sparql-results+json"
 LIMITS = Limits(max_body=200_000, header_seconds=1.0, body_seconds=2.0, idle_seconds=1.5, max_connections=8)
 BASE = FIXTURES / "rules" / "_base" / "base.ttl"
 
@@ -358,11 +360,24 @@ def test_a_publish_cut_off_anywhere_is_refused_then_repaired(
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs,
         )  # fmt: skip
 
+    def state() -> str | None:
+        """The manifest's state on the server: complete, incomplete (a publish is writing or was cut off), none."""
+        query = f"SELECT ?s WHERE {{ GRAPH <{base}> {{ <{base}> <{STATE}> ?s }} }}"
+        rows = httpx.post(oxigraph_server.query_url, data={"query": query}, headers={"Accept": ACCEPT}).json()
+        return next((r["s"]["value"] for r in rows["results"]["bindings"]), None)
+
     started = time.monotonic()
     assert publish(old).wait(timeout=120) == 0
     whole = time.monotonic() - started
     expected_old = _graphs_on(oxigraph_server, base)
-    assert publish(new).wait(timeout=120) == 0
+    process = publish(new)
+    while state() != "incomplete" and process.poll() is None:  # when its writing starts, and how long it lasts
+        time.sleep(0.005)
+    writing_started = time.monotonic()
+    while state() != "complete" and process.poll() is None:  # the manifest says complete after the last write
+        time.sleep(0.005)
+    writing = time.monotonic() - writing_started
+    assert process.wait(timeout=120) == 0
     expected_new = _graphs_on(oxigraph_server, base)
     assert set(expected_old) != set(expected_new)
     shuffle = random.Random(14)
@@ -371,8 +386,14 @@ def test_a_publish_cut_off_anywhere_is_refused_then_repaired(
         if run >= 10 and refused:
             break
         model = old if run % 2 else new
+        whole_before = state() == "complete"
         process = publish(model)
-        time.sleep(shuffle.uniform(0.2, whole))
+        if whole_before:  # kill it while it writes: from the moment the manifest says so
+            while state() != "incomplete" and process.poll() is None:
+                time.sleep(0.005)
+            time.sleep(shuffle.uniform(0, 0.8 * writing))
+        else:  # after a cut-off publish the manifest says incomplete already: kill at any moment
+            time.sleep(shuffle.uniform(0.2, whole))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         check = arsitek("validate", "--endpoint", oxigraph_server.query_url, "--graph-base", base)
@@ -385,4 +406,4 @@ def test_a_publish_cut_off_anywhere_is_refused_then_repaired(
     assert publish(new).wait(timeout=120) == 0
     assert _graphs_on(oxigraph_server, base) == expected_new, "exactly the current model, nothing the kills left"
     assert arsitek("validate", "--endpoint", oxigraph_server.query_url, "--graph-base", base).returncode in (0, 1)
-    assert refused, f"at least one kill fell inside a publish ({whole:.1f} s each): {outcomes}"
+    assert refused, f"at least one kill fell inside a publish ({writing:.2f} s of writing each): {outcomes}"
