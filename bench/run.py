@@ -45,7 +45,7 @@ if engine == "build":
     raise SystemExit
 if engine == "incremental":
     from arsitek.validate.incremental import IncrementalValidator
-    validator = IncrementalValidator([folder], [f.ontology], load_shapes([f.shapes]), exclude=[f.shapes])
+    validator = IncrementalValidator([folder], [f.ontology], load_shapes([f.shapes]), exclude=f.not_vocabulary)
     validator.full()
     target = sorted(folder.glob("aplikasi-*.ttl"))[-1]
     times = {}
@@ -70,7 +70,7 @@ if engine == "parse":
     raise SystemExit
 start = time.perf_counter()
 shapes = load_shapes([f.shapes])
-model = load_model([folder], [f.ontology], exclude=[f.shapes])
+model = load_model([folder], [f.ontology], exclude=f.not_vocabulary)
 loaded = time.perf_counter()
 result = validate_model(model, shapes, engine)
 done = time.perf_counter()

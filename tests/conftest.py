@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from arsitek.build import rule_files
 from arsitek.load import load_model
 from arsitek.paths import DataFolders, data_folders
 from arsitek.validate import ShapesGraph, ValidationResult, load_shapes, validate_model
@@ -32,16 +33,24 @@ def folders() -> DataFolders:
 
 @pytest.fixture(scope="session")
 def shapes(folders: DataFolders) -> ShapesGraph:
-    return load_shapes([folders.shapes])
+    """Every rule arsitek ships: the core's and those of every installed profile."""
+    return load_shapes(rule_files(folders))
 
 
 @pytest.fixture(scope="session")
-def validate(folders: DataFolders, shapes: ShapesGraph) -> Validator:
-    """Validate model files together with the vocabulary, as ``arsitek validate`` does."""
+def validate(folders: DataFolders) -> Validator:
+    """Validate model files together with the vocabulary, as ``arsitek validate`` does.
+
+    Like the command, by the core rules and those of the profiles the files declare.
+    """
+    by_profiles: dict[tuple[str, ...], ShapesGraph] = {}
 
     def run(paths: Sequence[Path]) -> ValidationResult:
-        model = load_model(list(paths), [folders.ontology], exclude=[folders.shapes])
-        return validate_model(model, shapes)
+        model = load_model(list(paths), [folders.ontology], exclude=folders.not_vocabulary)
+        key = tuple(p.iri for p in model.profiles)
+        if key not in by_profiles:
+            by_profiles[key] = load_shapes(rule_files(folders, model))
+        return validate_model(model, by_profiles[key])
 
     return run
 

@@ -18,12 +18,12 @@ PACKAGE = ROOT / "generators" / "arsitek"
 LAYERS: list[tuple[str, ...]] = [
     ("arsitek.cli", "arsitek.watch", "arsitek.__main__", "arsitek"),  # arsitek: the API for other tools
     ("arsitek.build",),
-    ("arsitek.generators",),
+    ("arsitek.generators", "arsitek.profil"),  # a profile builds on the generators' extension points
     ("arsitek.view", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub"),
     (
         "arsitek.load", "arsitek.locate", "arsitek.source_file", "arsitek.guard", "arsitek.output",
         "arsitek.parallel", "arsitek.text", "arsitek.errors", "arsitek.paths", "arsitek.vocab",
-        "arsitek.templating", "arsitek.standard_terms", "arsitek.version",
+        "arsitek.templating", "arsitek.standard_terms", "arsitek.version", "arsitek.profiles",
     ),
 ]  # fmt: skip
 LONGEST = 500
@@ -86,3 +86,13 @@ def test_no_module_imports_itself_through_others() -> None:
 def test_no_module_is_over_the_length_a_reader_holds() -> None:
     lengths = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
     assert {module: n for module, n in lengths.items() if n > LONGEST} == {}
+
+
+def test_the_core_never_imports_a_profile() -> None:
+    """A profile is found through its entry point (arsitek.profiles); no core module names one."""
+    naming = [
+        f"{module} imports {imported}"
+        for module, imported in imports().edges
+        if not (module + ".").startswith("arsitek.profil.") and (imported + ".").startswith("arsitek.profil.")
+    ]
+    assert naming == []

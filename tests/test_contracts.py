@@ -26,7 +26,7 @@ KITCHEN_SINK = FIXTURES / "contracts" / "model.ttl"
 
 
 def view_of(folders: DataFolders, *paths: Path) -> ArchitectureView:
-    return build_view(load_model(list(paths), [folders.ontology], exclude=[folders.shapes]))
+    return build_view(load_model(list(paths), [folders.ontology], exclude=folders.not_vocabulary))
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def described(result: ValidationResult) -> list[tuple[object, ...]]:
 def publish_and_validate(
     server: SparqlServer, folders: DataFolders, shapes: ShapesGraph, model_paths: list[Path], base: str
 ) -> tuple[ValidationResult, ValidationResult]:
-    model = load_model(model_paths, [folders.ontology], exclude=[folders.shapes])
+    model = load_model(model_paths, [folders.ontology], exclude=folders.not_vocabulary)
     local = validate_model(model, shapes)
     done = publish(model, server.store_url, [*model_paths, folders.ontology], base, credentials(server))
     assert len(done.graphs) == len(model.files)
@@ -69,7 +69,7 @@ def test_the_kpu_model_validates_there_as_here(server: SparqlServer, folders: Da
     local, remote = publish_and_validate(server, folders, shapes, [folders.model], f"urn:test:{server.name}:kpu:")
     assert described(remote) == described(local)
     assert len(remote.findings) == 8
-    assert remote.triples == len(load_model([folders.model], [folders.ontology], exclude=[folders.shapes]))
+    assert remote.triples == len(load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary))
 
 
 def test_a_broken_model_gives_the_same_violations_there(
@@ -93,7 +93,7 @@ def test_publishing_again_removes_the_graphs_of_deleted_files(
     shutil.copytree(folders.model, model_dir)
     base = f"urn:test:{server.name}:republish:"
     first = publish(
-        load_model([model_dir], [folders.ontology], exclude=[folders.shapes]),
+        load_model([model_dir], [folders.ontology], exclude=folders.not_vocabulary),
         server.store_url,
         [model_dir, folders.ontology],
         base,
@@ -102,7 +102,7 @@ def test_publishing_again_removes_the_graphs_of_deleted_files(
     assert f"{base}model/keamanan.ttl" in first.graphs
     (model_dir / "keamanan.ttl").unlink()
     second = publish(
-        load_model([model_dir], [folders.ontology], exclude=[folders.shapes]),
+        load_model([model_dir], [folders.ontology], exclude=folders.not_vocabulary),
         server.store_url,
         [model_dir, folders.ontology],
         base,
@@ -111,7 +111,7 @@ def test_publishing_again_removes_the_graphs_of_deleted_files(
     assert second.removed == [f"{base}model/keamanan.ttl"]
     remote = validate_endpoint(server.query_url, shapes, base, credentials(server))
     assert "model/keamanan.ttl" not in remote.files
-    local = validate_model(load_model([model_dir], [folders.ontology], exclude=[folders.shapes]), shapes)
+    local = validate_model(load_model([model_dir], [folders.ontology], exclude=folders.not_vocabulary), shapes)
     assert described(remote) == described(local)
 
 
@@ -131,7 +131,7 @@ def test_the_command_line_publishes_and_validates(server: SparqlServer) -> None:
     base = ["--graph-base", f"urn:test:{server.name}:cli:"]
     published = run_cli("publish", "--endpoint", server.store_url, *base, *login, env=env)
     assert published.returncode == 0, published.stderr
-    assert "published 19 files" in published.stderr
+    assert "published 22 files" in published.stderr
     checked = run_cli(
         "validate", "--endpoint", server.query_url, *base, *login, "--lang", "en", "--format", "json", env=env
     )
@@ -140,7 +140,7 @@ def test_the_command_line_publishes_and_validates(server: SparqlServer) -> None:
 
 
 def test_wrong_password_is_a_clear_error(virtuoso_server: SparqlServer, folders: DataFolders) -> None:
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
     with pytest.raises(EndpointError, match="refused the credentials"):
         publish(model, virtuoso_server.store_url, [folders.model], "urn:test:wrong:", Credentials("dba", "wrong"))
     result = run_cli(

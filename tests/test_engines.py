@@ -27,7 +27,7 @@ FIXTURE_FILES = sorted((FIXTURES / "rules").glob("ARS-*/*.ttl"))
 
 
 def both(folders: DataFolders, shapes: ShapesGraph, *paths: Path) -> tuple[ValidationResult, ValidationResult]:
-    model = load_model(list(paths), [folders.ontology], exclude=[folders.shapes])
+    model = load_model(list(paths), [folders.ontology], exclude=folders.not_vocabulary)
     return validate_model(model, shapes, "sparql"), validate_model(model, shapes, "pyshacl")
 
 
@@ -70,7 +70,7 @@ def test_two_processes_give_the_findings_of_one(
     """A national model is validated by this process and a forked child sharing the store."""
     from arsitek.validate import executor
 
-    model = load_model([BASE, *FIXTURE_FILES], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([BASE, *FIXTURE_FILES], [folders.ontology], exclude=folders.not_vocabulary)
     serial = SparqlEngine(workers=1).run(model, shapes)
     monkeypatch.setattr(executor, "FORK_FROM_TRIPLES", 0)
     forked = SparqlEngine(workers=2).run(model, shapes)
@@ -200,7 +200,7 @@ def test_bodies_run_over_the_whole_model_get_anti_joins_and_targeted_queries_kee
 ) -> None:
     """ARS-REF-001/002 test every triple: their NOT EXISTS become MINUS. A query with its target joined
     in has few solutions, where a probe each is cheaper than a MINUS pattern in full: it stays."""
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
     checks, _ = compiler_for(StoreSource(model.store), shapes).compile()
     planned = {c.rule_id: c.query for c in plan(checks, antijoins=True) if c.focus_is_value}
     assert all("MINUS" not in c.query for c in plan(checks))  # a small model is not worth reading the algebra

@@ -45,7 +45,7 @@ BASE = FIXTURES / "rules" / "_base" / "base.ttl"
 
 @pytest.fixture(scope="module")
 def stub(folders: DataFolders) -> Iterator[tuple[str, int]]:
-    view = build_view(load_model([folders.model], [folders.ontology], exclude=[folders.shapes]))
+    view = build_view(load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary))
     server = serve(openapi_documents(view)[SIREKAP], port=0, limits=LIMITS)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

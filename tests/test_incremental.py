@@ -74,7 +74,7 @@ EDITS: list[tuple[str, Edit]] = [
 
 
 def full_run(folders: DataFolders, shapes: ShapesGraph, model: Path, ontology: Path) -> ValidationResult:
-    loaded = load_model([model], [ontology], exclude=[folders.shapes])
+    loaded = load_model([model], [ontology], exclude=folders.not_vocabulary)
     return validate_model(loaded, shapes)
 
 
@@ -88,7 +88,7 @@ def described(result: ValidationResult) -> list[tuple[object, ...]]:
 def test_every_edit_gives_the_findings_of_a_full_run(folders: DataFolders, shapes: ShapesGraph, tmp_path: Path) -> None:
     model = tmp_path / "model"
     shutil.copytree(folders.model, model)
-    validator = IncrementalValidator([model], [folders.ontology], shapes, exclude=[folders.shapes])
+    validator = IncrementalValidator([model], [folders.ontology], shapes, exclude=folders.not_vocabulary)
     first = validator.full()
     assert described(first.result) == described(full_run(folders, shapes, model, folders.ontology))
     seen_partial = False
@@ -109,7 +109,7 @@ def test_a_label_edit_reruns_only_the_checks_that_read_labels_or_everything(
 ) -> None:
     model = tmp_path / "model"
     shutil.copytree(folders.model, model)
-    validator = IncrementalValidator([model], [folders.ontology], shapes, exclude=[folders.shapes])
+    validator = IncrementalValidator([model], [folders.ontology], shapes, exclude=folders.not_vocabulary)
     validator.full()
     replace_in("aplikasi.ttl", '"@en', ' (edited)"@en')(model)
     update = validator.update()
@@ -121,7 +121,7 @@ def test_a_label_edit_reruns_only_the_checks_that_read_labels_or_everything(
 def test_a_syntax_error_keeps_the_last_good_state(folders: DataFolders, shapes: ShapesGraph, tmp_path: Path) -> None:
     model = tmp_path / "model"
     shutil.copytree(folders.model, model)
-    validator = IncrementalValidator([model], [folders.ontology], shapes, exclude=[folders.shapes])
+    validator = IncrementalValidator([model], [folders.ontology], shapes, exclude=folders.not_vocabulary)
     before = described(validator.full().result)
     good = (model / "data.ttl").read_text(encoding="utf-8")
     (model / "data.ttl").write_text(good + "\nkpu:Rusak a .\n", encoding="utf-8")
@@ -136,7 +136,7 @@ def test_a_vocabulary_edit_reruns_everything(folders: DataFolders, shapes: Shape
     shutil.copytree(folders.ontology, ontology, ignore=shutil.ignore_patterns("shapes"))
     model = tmp_path / "model"
     shutil.copytree(folders.model, model)
-    validator = IncrementalValidator([model], [ontology], shapes, exclude=[folders.shapes])
+    validator = IncrementalValidator([model], [ontology], shapes, exclude=folders.not_vocabulary)
     validator.full()
     spbe = ontology / "spbe.ttl"
     spbe.write_text(spbe.read_text(encoding="utf-8").replace("spbe:pemilik a", "spbe:pemilikLama a", 1), "utf-8")

@@ -137,7 +137,7 @@ def test_local_file_import_is_loaded(tmp_path: Path) -> None:
 
 
 def test_imports_of_the_shipped_vocabulary_resolve(folders: DataFolders) -> None:
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
     assert any(f.path.name == "kpu.ttl" for f in model.model_files())
 
 

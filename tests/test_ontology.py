@@ -8,7 +8,8 @@ import pytest
 from arsitek import standard_terms
 from arsitek.load import LoadedModel, load_model
 from arsitek.paths import DataFolders
-from arsitek.vocab import PEMILU, SPBE
+from arsitek.profil.pemilu.terms import PEMILU
+from arsitek.vocab import SPBE
 
 OWN = (SPBE, PEMILU, "https://w3id.org/arsitek/aturan#")
 
@@ -54,12 +55,22 @@ def test_every_term_has_labels_and_definitions_in_id_and_en(vocabulary: LoadedMo
 
 
 def test_every_concept_and_scheme_is_bilingual(vocabulary: LoadedModel) -> None:
+    """Code lists and schemes in both languages; a national reference concept at least in its official Indonesian.
+
+    The transcriptions give the reference names in Indonesian only; an English gloss is kept where one was
+    written, never required (an English page shows the Indonesian name rather than an invented translation).
+    """
     labels = _languages(vocabulary, "http://www.w3.org/2004/02/skos/core#prefLabel")
     rows = vocabulary.query(
         "SELECT DISTINCT ?c WHERE { { ?c a <http://www.w3.org/2004/02/skos/core#Concept> } UNION "
         "{ ?c a <http://www.w3.org/2004/02/skos/core#ConceptScheme> } }"
     )
-    lacking = [r["c"].value for r in rows if not {"id", "en"} <= labels.get(r["c"].value, set())]
+    national = "https://w3id.org/arsitek/ref/R"  # a reference concept: its official name is Indonesian
+    lacking = [
+        r["c"].value
+        for r in rows
+        if not ({"id"} if r["c"].value.startswith(national) else {"id", "en"}) <= labels.get(r["c"].value, set())
+    ]
     assert lacking == []
 
 
@@ -135,3 +146,43 @@ def test_standard_terms_are_real_terms() -> None:
     assert "skos:prefLabl" not in text
     assert "xsd:string a rdfs:Datatype ." in text
     assert str(SKOS.prefLabel).startswith("http://www.w3.org/2004/02/skos/core#")
+
+
+#: Concepts per level in each national reference scheme, as the transcriptions give them (S13, S10).
+REFERENCE_FIGURES = {
+    "RAB": {1: 9, 2: 45, 3: 304},  # S13 rab-reference.json at 71fc4fe5
+    "RAD": {1: 10, 2: 49, 3: 305},  # S13 rad-reference.json at 7c51489c
+    "RAL": {1: 2, 2: 53, 3: 302},  # S13 ral-reference.json at c7c475c3
+    "RAA": {1: 2, 2: 4},  # S10, S16
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(REFERENCE_FIGURES))
+def test_reference_schemes_hold_every_transcribed_code(vocabulary: LoadedModel, scheme: str) -> None:
+    rows = vocabulary.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        f"SELECT ?n WHERE {{ ?c skos:inScheme <https://w3id.org/arsitek/ref/{scheme}> ; skos:notation ?n }}"
+    )
+    per_level: dict[int, int] = {}
+    for row in rows:
+        level = row["n"].value.count(".")
+        per_level[level] = per_level.get(level, 0) + 1
+    assert per_level == REFERENCE_FIGURES[scheme]
+
+
+@pytest.mark.parametrize(
+    ("concept", "says"),
+    [
+        ("RAB.01.02", "Hubungan Luar Negeri"),  # S10's name for the level-2 affair S13 calls Urusan Luar Negeri
+        ("RAB.09.05", "Perencanaan Pembangunan"),
+        ("RAD.02.10.05", "RAB.02.10.03"),  # the same name numbered otherwise
+        ("RAB", "46"),  # S10 counts 46 affairs and lists 45
+        ("RAL", "44 (S13) atau 45 (S10)"),
+    ],
+)
+def test_disagreements_between_transcriptions_are_noted(vocabulary: LoadedModel, concept: str, says: str) -> None:
+    rows = vocabulary.query(
+        f"SELECT ?note WHERE {{ <https://w3id.org/arsitek/ref/{concept}> "
+        "<http://www.w3.org/2004/02/skos/core#editorialNote> ?note }"
+    )
+    assert any(says in row["note"].value for row in rows)

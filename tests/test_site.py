@@ -37,7 +37,7 @@ VNU = ROOT / "tests/tools/node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 def build(folders: DataFolders, shapes: ShapesGraph, out: Path, *paths: Path) -> Path:
-    model = load_model(list(paths), [folders.ontology], exclude=[folders.shapes])
+    model = load_model(list(paths), [folders.ontology], exclude=folders.not_vocabulary)
     result = validate_model(model, shapes)
     view = build_view(model)
     write_tree(out, build_site(view, result, folders.ontology, contracts.plan(view)))
@@ -234,7 +234,7 @@ def test_labels_are_escaped_never_run(folders: DataFolders, shapes: ShapesGraph,
 def test_dictionary_downloads_hold_every_attribute(site: Path, folders: DataFolders) -> None:
     from openpyxl import load_workbook
 
-    view = build_view(load_model([folders.model], [folders.ontology], exclude=[folders.shapes]))
+    view = build_view(load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary))
     expected = sorted((e.name, a.name) for e in view.entities.values() for a in e.attributes)
     for lang in ("id", "en"):
         rows = list(csv.reader(io.StringIO((site / "unduh" / f"kamus-data-{lang}.csv").read_text(encoding="utf-8"))))
@@ -323,10 +323,12 @@ def test_diagrams_rendered_in_batches_equal_diagrams_rendered_one_by_one(
 ) -> None:
     """One dot process for many graphs (national scale) must give what one process per graph gives."""
     from arsitek.generators.site import diagrams
+    from arsitek.generators.site.extensions import site_parts
     from arsitek.generators.site.gather import gather
 
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
-    site_data = gather(build_view(model), validate_model(model, shapes), folders.ontology)
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
+    view = build_view(model)
+    site_data = gather(view, validate_model(model, shapes), folders.ontology, site_parts(view.profiles))
     graphs = [
         diagrams.context(site_data, page, "en") for page in sorted(site_data.pages.values(), key=lambda p: p.path)
     ]
@@ -340,12 +342,13 @@ def test_a_site_wide_diagram_too_large_to_read_is_replaced_by_a_note(
 ) -> None:
     """At national scale the landscape would hold thousands of boxes: the page says so instead of drawing it."""
     from arsitek.generators.site import diagrams
+    from arsitek.generators.site.extensions import site_parts
     from arsitek.generators.site.gather import gather
 
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
     view = build_view(model)
     result = validate_model(model, shapes)
-    site_data = gather(view, result, folders.ontology)
+    site_data = gather(view, result, folders.ontology, site_parts(view.profiles))
     drawn = {  # what each diagram holds when drawn in full
         "lanskap": diagrams.node_count(diagrams.landscape(site_data, "en")),
         "peta-integrasi": diagrams.node_count(diagrams.integration_map(site_data, "en")),
@@ -367,7 +370,7 @@ def test_a_matrix_too_large_to_read_is_replaced_by_a_note(
 ) -> None:
     import arsitek.generators.site as site_module
 
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
     monkeypatch.setattr(site_module, "MAX_MATRIX_CELLS", 10)
     artifacts = dict(build_site(build_view(model), validate_model(model, shapes), folders.ontology))
     matrices = str(artifacts["en/matriks.html"])
@@ -381,7 +384,7 @@ def test_long_lists_are_paged_and_every_member_is_on_exactly_one_page(
     """A national list (30,000 applications) is split into pages a browser opens at once."""
     import arsitek.generators.site as site_module
 
-    model = load_model([folders.model], [folders.ontology], exclude=[folders.shapes])
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
     monkeypatch.setattr(site_module, "PAGE_SIZE", 5)
     artifacts = dict(build_site(build_view(model), validate_model(model, shapes), folders.ontology))
     pages = sorted(p for p in artifacts if re.fullmatch(r"en/aplikasi/index(-\d+)?\.html", p))

@@ -25,7 +25,7 @@ SIREKAP = "https://w3id.org/arsitek/kpu/SirekapWeb"
 
 @pytest.fixture(scope="module")
 def base_url(folders: DataFolders) -> Iterator[str]:
-    view = build_view(load_model([folders.model], [folders.ontology], exclude=[folders.shapes]))
+    view = build_view(load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary))
     server = serve(openapi_documents(view)[SIREKAP], port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -30,9 +30,11 @@ from arsitek.guard import check_target
 from arsitek.load import LoadedModel, load_model, misplaced_vocabulary
 from arsitek.output import OutputTree, SameAs, Written
 from arsitek.paths import DataFolders, data_folders
+from arsitek.profiles import installed
 from arsitek.text import one_line
 from arsitek.validate import load_shapes, validate_model
 from arsitek.validate.findings import Severity, ValidationResult
+from arsitek.validate.rules import ShapesGraph
 from arsitek.view import ArchitectureView, build_view
 
 
@@ -90,7 +92,7 @@ def load(options: Options, notice: Callable[[str], None]) -> LoadedModel:
     """Phase 1 without stopping: every model file that can be read; the others are in ``unreadable``."""
     folders = data_folders(options.ontology_dir)
     paths = model_paths(options.paths, folders, notice)
-    model = load_model(paths, [folders.ontology], exclude=[folders.shapes], keep_going=True)
+    model = load_model(paths, [folders.ontology], exclude=folders.not_vocabulary, keep_going=True)
     misplaced = misplaced_vocabulary(model)
     if misplaced is not None:
         raise UsageError(misplaced)
@@ -106,10 +108,20 @@ def stop_if_unreadable(model: LoadedModel, what: str, notice: Callable[[str], No
         raise ArsitekError(f"{what} stopped: {count} file{'s' if count > 1 else ''} could not be read")
 
 
+def rule_files(folders: DataFolders, model: LoadedModel | None = None) -> list[Path]:
+    """The core rules, and the rules of each profile the model declares (every installed one with no model)."""
+    chosen = model.profiles if model is not None else installed()
+    return [folders.shapes, *(path for profile in chosen for path in profile.shapes)]
+
+
+def rules_for(model: LoadedModel, ontology_dir: Path | None = None) -> ShapesGraph:
+    """The rules a model is judged by: the core's and those of the profiles it switched on."""
+    return load_shapes(rule_files(data_folders(ontology_dir), model))
+
+
 def check(model: LoadedModel, options: Options) -> ValidationResult:
     """Phase 2: the rules over the model."""
-    shapes = load_shapes([data_folders(options.ontology_dir).shapes])
-    return validate_model(model, shapes, engine=options.engine)
+    return validate_model(model, rules_for(model, options.ontology_dir), engine=options.engine)
 
 
 def validated(

@@ -21,7 +21,7 @@ it is used, and no message shows a password.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from arsitek.errors import ArsitekError
 from arsitek.load import LoadedModel
 from arsitek.source_file import SourceFile
-from arsitek.vocab import DCTERMS
+from arsitek.vocab import DCTERMS, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -42,6 +42,8 @@ ROLE = f"{DCTERMS}type"
 #: The manifest's generation id and state: "complete" once every graph it lists was written.
 GENERATION = f"{DCTERMS}identifier"
 STATE = "https://w3id.org/arsitek/spbe#statusPublikasi"
+#: The model's own prefixes travel with it, as SHACL declares prefixes, so findings read the same there.
+DECLARE, PREFIX, NAMESPACE = (f"http://www.w3.org/ns/shacl#{n}" for n in ("declare", "prefix", "namespace"))
 #: Seconds a request may wait for an answer (``--timeout``); connecting may take at most CONNECT_SECONDS.
 TIMEOUT_SECONDS = 60.0
 CONNECT_SECONDS = 10.0
@@ -239,13 +241,22 @@ def publish(
             request = client.build_request("DELETE", store_url, params={"graph": name})
             _send(client, request, f"removing <{name}>", missing_ok=True)
         generation = str(uuid.uuid4())
-        _put(client, store_url, base, _manifest_triples(base, roles, generation, complete=True))
+        _put(client, store_url, base, _manifest_triples(base, roles, generation, True, model.prefixes))
     return Published(graphs, removed, len(model.store), generation)
 
 
-def _manifest_triples(base: str, roles: dict[str, str], generation: str, complete: bool) -> bytes:
+def _manifest_triples(
+    base: str, roles: dict[str, str], generation: str, complete: bool, prefixes: Mapping[str, str] | None = None
+) -> bytes:
     manifest = ox.Store()
     node = ox.NamedNode(base)
+    for prefix, namespace in sorted((prefixes or {}).items()):
+        declaration = ox.NamedNode(f"{base}prefix:{quote(prefix)}")
+        manifest.add(ox.Quad(node, ox.NamedNode(DECLARE), declaration))
+        manifest.add(ox.Quad(declaration, ox.NamedNode(PREFIX), ox.Literal(prefix)))
+        manifest.add(
+            ox.Quad(declaration, ox.NamedNode(NAMESPACE), ox.Literal(namespace, datatype=ox.NamedNode(f"{XSD}anyURI")))
+        )
     for name, role in sorted(roles.items()):
         manifest.add(ox.Quad(node, ox.NamedNode(HAS_PART), ox.NamedNode(name)))
         manifest.add(ox.Quad(ox.NamedNode(name), ox.NamedNode(ROLE), ox.Literal(role)))
@@ -316,6 +327,26 @@ def published_graphs(
     return dict(sorted(found.items()))
 
 
+def published_prefixes(
+    query_url: str, base: str, credentials: Credentials | None = None, timeout: float = TIMEOUT_SECONDS
+) -> dict[str, str]:
+    """The prefixes the published model declared (empty for a publish of arsitek before 0.2)."""
+    endpoint = Endpoint(query_url, credentials=credentials, timeout=timeout)
+    rows = endpoint.select(
+        f"SELECT ?p ?n WHERE {{ GRAPH <{base}> {{ <{base}> <{DECLARE}> ?d . ?d <{PREFIX}> ?p ; <{NAMESPACE}> ?n }} }}"
+    )
+    return {r["p"].value: r["n"].value for r in sorted(rows, key=lambda r: r["p"].value) if "p" in r and "n" in r}
+
+
+def published_imports(
+    query_url: str, graphs: Iterable[str], credentials: Credentials | None = None, timeout: float = TIMEOUT_SECONDS
+) -> list[str]:
+    """Every ontology the published files import: which profiles the model switched on."""
+    endpoint = Endpoint(query_url, graphs=list(graphs), credentials=credentials, timeout=timeout)
+    rows = endpoint.select("SELECT DISTINCT ?i WHERE { ?o <http://www.w3.org/2002/07/owl#imports> ?i }")
+    return sorted(r["i"].value for r in rows if "i" in r)
+
+
 __all__ = [
     "DEFAULT_GRAPH_BASE",
     "TIMEOUT_SECONDS",
@@ -324,5 +355,7 @@ __all__ = [
     "EndpointError",
     "publish",
     "published_graphs",
+    "published_imports",
+    "published_prefixes",
     "shown",
 ]

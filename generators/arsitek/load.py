@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 
 from arsitek.errors import ImportNotResolved, InputError, SyntaxErrorInFile
 from arsitek.locate import SourceLocator
+from arsitek.profiles import Profile, by_iri
 from arsitek.source_file import SourceFile
 
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
@@ -46,21 +48,39 @@ class LoadedModel:
     store: ox.Store
     files: list[SourceFile] = field(default_factory=list)
     unreadable: list[InputError | SyntaxErrorInFile] = field(default_factory=list)
+    #: the profiles the model switched on by importing them (see :mod:`arsitek.profiles`)
+    profiles: list[Profile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_graph = {f.graph.value: f for f in self.files}
         self.locator = SourceLocator()
 
     def add_file(self, source: SourceFile) -> None:
+        self.__dict__.pop("prefixes", None)
         self.files.append(source)
         self._by_graph[source.graph.value] = source
 
     def remove_file(self, source: SourceFile) -> None:
         """Forget a file and drop its graph (a file deleted while watching)."""
+        self.__dict__.pop("prefixes", None)
         self.store.remove_graph(source.graph)
         self.files.remove(source)
         del self._by_graph[source.graph.value]
         self.locator.forget(source)
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes to show IRIs with: the model's own ``@prefix`` lines first, then the vocabulary's.
+
+        A namespace keeps the first prefix the model's files give it (in file order), so reports
+        and the site say ``kota:Perizinan`` in the agency's words, not a prefix arsitek chose.
+        """
+        chosen: dict[str, str] = {}
+        for source in sorted(self.files, key=lambda f: f.role != "model"):
+            for prefix, namespace in declared_prefixes(source.path):
+                if prefix and prefix not in chosen and namespace not in chosen.values():
+                    chosen[prefix] = namespace
+        return chosen
 
     def file_for_graph(self, graph_iri: str) -> SourceFile | None:
         return self._by_graph.get(graph_iri)
@@ -108,6 +128,22 @@ def collect_files(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> list[P
             found.append(given.resolve())
     unique: dict[Path, None] = dict.fromkeys(found)
     return list(unique)
+
+
+_PREFIX_LINE = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>", re.MULTILINE)
+
+
+def declared_prefixes(path: Path) -> list[tuple[str, str]]:
+    """The ``@prefix`` / ``PREFIX`` declarations of a Turtle file, in order (absolute namespaces only)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    return [
+        (m.group(1).decode("utf-8", "replace") if m.group(1) else "", m.group(2).decode("utf-8", "replace"))
+        for m in _PREFIX_LINE.finditer(data)
+        if b"://" in m.group(2)
+    ]
 
 
 def _read_text(path: Path) -> bytes:
@@ -238,11 +274,22 @@ def local_file(iri: str) -> Path | None:
     return Path(url2pathname(unquote(parts.path)))
 
 
-def _resolve_imports(model: LoadedModel) -> None:
-    """Every ``owl:imports`` must name an ontology some loaded file declares, or a local file.
+def _load_profile(model: LoadedModel, profile: Profile) -> None:
+    """A profile's vocabulary files, as vocabulary: the model switched it on by importing it."""
+    loaded = {f.graph.value for f in model.files}
+    for path in collect_files(profile.vocabulary):
+        source = SourceFile(path=path, display=display_path(path), role="ontology")
+        if source.graph.value not in loaded:
+            load_one(model.store, source)
+            model.add_file(source)
+    model.profiles.append(profile)
 
-    A ``file:`` import of an existing file is loaded; anything else stops the run
-    rather than being fetched or silently ignored.
+
+def _resolve_imports(model: LoadedModel) -> None:
+    """Every ``owl:imports`` must name an ontology some loaded file declares, a profile, or a local file.
+
+    A profile's IRI loads the profile's own files, a ``file:`` import of an existing file is
+    loaded; anything else stops the run rather than being fetched or silently ignored.
     """
     declared = {row["o"].value for row in model.query(f"SELECT DISTINCT ?o WHERE {{ ?o a <{OWL_ONTOLOGY}> }}")}
     pending = True
@@ -256,6 +303,12 @@ def _resolve_imports(model: LoadedModel) -> None:
             iri = row["imp"].value
             if iri in declared:
                 continue
+            profile = by_iri(iri)
+            if profile is not None:
+                _load_profile(model, profile)
+                declared.add(iri)
+                pending = True
+                break
             local = local_file(iri)
             if local is not None and local.is_file():
                 source = SourceFile(path=local.resolve(), display=display_path(local.resolve()), role="ontology")

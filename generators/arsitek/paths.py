@@ -1,4 +1,4 @@
-"""Where the vocabulary and the embedded KPU model live.
+"""Where the vocabulary, its profiles and the embedded example model live.
 
 One function answers this for every command: an explicit path wins, else the
 source checkout this package sits in (``generators/arsitek`` beside
@@ -15,7 +15,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class DataFolders:
-    """The two data folders arsitek ships: the vocabulary with its shapes, and the KPU model."""
+    """The data folders arsitek ships: the vocabulary with its shapes and profiles, and the example model."""
 
     root: Path
     ontology: Path
@@ -24,6 +24,16 @@ class DataFolders:
     @property
     def shapes(self) -> Path:
         return self.ontology / "shapes"
+
+    @property
+    def profiles(self) -> Path:
+        """The profiles arsitek ships (``profil/<name>/``): loaded only for a model that imports one."""
+        return self.ontology / "profil"
+
+    @property
+    def not_vocabulary(self) -> list[Path]:
+        """What loading the vocabulary folder skips: the rules, and the profiles a model has not declared."""
+        return [self.shapes, self.profiles]
 
 
 def _checkout_root() -> Path | None:

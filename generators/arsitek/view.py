@@ -19,15 +19,16 @@ import pyoxigraph as ox
 from arsitek.errors import UsageError
 from arsitek.facts import ModelFacts
 from arsitek.load import LoadedModel
+from arsitek.profiles import Profile
 from arsitek.text import readable
-from arsitek.vocab import KODE, OWL, PEMILU, RDF, RDFS, SKOS, SPBE, XSD
+from arsitek.vocab import DCTERMS, KODE, OWL, RDF, RDFS, SKOS, SPBE, XSD, shorten
 from arsitek.vocab import local_name as local_name  # where generators have always found it
 
 Texts = dict[str, str]
 
 _PREFIXES = (
-    f"PREFIX spbe: <{SPBE}> PREFIX pemilu: <{PEMILU}> PREFIX rdfs: <{RDFS}> PREFIX rdf: <{RDF}> "
-    f"PREFIX skos: <{SKOS}> PREFIX owl: <{OWL}> PREFIX kode: <{KODE}> "
+    f"PREFIX spbe: <{SPBE}> PREFIX rdfs: <{RDFS}> PREFIX rdf: <{RDF}> "
+    f"PREFIX skos: <{SKOS}> PREFIX owl: <{OWL}> PREFIX kode: <{KODE}> PREFIX dcterms: <{DCTERMS}> "
 )
 
 
@@ -163,6 +164,15 @@ class KesenjanganData(Element):
     consequence: Texts = field(default_factory=dict, compare=False, hash=False)
 
 
+@dataclass(frozen=True)
+class ModelHeader:
+    """The model's own ontology header: what the site is called and says it is about."""
+
+    iri: str
+    title: Texts
+    description: Texts
+
+
 @dataclass
 class ArchitectureView:
     """The model as generators see it, indexed by IRI."""
@@ -179,6 +189,11 @@ class ArchitectureView:
     version: str = "0"
     #: Every element's name for files and identifiers (:func:`unique_names`, per kind).
     names: dict[str, str] = field(default_factory=dict)
+    header: ModelHeader = field(default_factory=lambda: ModelHeader("", {}, {}))
+    #: The prefixes to show IRIs with, the model's own first (:attr:`LoadedModel.prefixes`).
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: The profiles the model declares (:mod:`arsitek.profiles`), in a fixed order.
+    profiles: tuple[Profile, ...] = ()
     #: What the element pages show beyond these dataclasses, read when first asked for (:mod:`arsitek.facts`).
     model_facts: ModelFacts | None = field(default=None, repr=False, compare=False)
 
@@ -198,8 +213,13 @@ class ArchitectureView:
         raise UsageError(f"no application called {name!r}; known: {known}")
 
     def slug(self, iri: str) -> str:
-        """``https://w3id.org/arsitek/kpu/SirekapWeb`` -> ``sirekap_web``, unique among its kind."""
+        """``https://example.go.id/arsitektur/SistemPerizinan`` -> ``sistem_perizinan``, unique among its kind."""
         return self.names.get(iri) or unique_names([iri])[iri]
+
+    def short(self, iri: str) -> str:
+        """The IRI as a prefixed name in the model's own prefixes (``kota:Perizinan``), else in full."""
+        shown = shorten(iri, self.prefixes)
+        return iri if shown.startswith("<") else shown
 
     def label(self, iri: str, lang: str = "en") -> str:
         return text(self.labels.get(iri, {}), lang) or local_name(iri)
@@ -264,22 +284,29 @@ def build_view(model: LoadedModel) -> ArchitectureView:
         return notations.get(iri) if iri else None
 
     types = _multi(model, "rdf:type")
+    terms = {k: v for profile in model.profiles for k, v in profile.view_terms.items()}
+    gap_class = terms.get("gap", "")
 
     def of_type(local: str) -> list[str]:
-        return sorted(s for s, ts in types.items() if f"{SPBE}{local}" in ts or f"{PEMILU}{local}" in ts)
+        return sorted(s for s, ts in types.items() if f"{SPBE}{local}" in ts)
+
+    def of_class(iri: str) -> list[str]:
+        """Members of ``iri`` or of any of its subclasses (a profile's kind of process is a process)."""
+        classes = _subclasses(model, iri)
+        return sorted(s for s, ts in types.items() if not classes.isdisjoint(ts))
 
     groups = [  # each kind's names are unique among that kind: its files share one folder
-        ("DataInformasi",),
-        ("Aplikasi", "AplikasiKhusus", "AplikasiUmum", "AplikasiInstansiLain"),
-        ("Antarmuka",),
-        ("Integrasi",),
-        ("KebijakanAkses",),
-        ("ProsesBisnis", "TahapanPemilu"),
-        ("KesenjanganData",),
+        of_type("DataInformasi"),
+        [i for kind in ("Aplikasi", "AplikasiKhusus", "AplikasiUmum", "AplikasiInstansiLain") for i in of_type(kind)],
+        of_type("Antarmuka"),
+        of_type("Integrasi"),
+        of_type("KebijakanAkses"),
+        of_class(f"{SPBE}ProsesBisnis"),
+        of_class(gap_class) if gap_class else [],
     ]
     names: dict[str, str] = {}
     for group in groups:
-        names.update(unique_names(iri for kind in group for iri in of_type(kind) if iri not in names))
+        names.update(unique_names(iri for iri in group if iri not in names))
 
     def base(iri: str) -> dict[str, object]:
         return {"iri": iri, "label": labels.get(iri, {}), "definition": definitions.get(iri, {}), "name": names[iri]}
@@ -307,7 +334,8 @@ def build_view(model: LoadedModel) -> ArchitectureView:
             )
     openness, steward = _single(model, "spbe:keterbukaan"), _single(model, "spbe:waliData")
     producers, source = _multi(model, "spbe:produsenData"), _single(model, "spbe:sumberOtoritatif")
-    references, forms = _multi(model, "spbe:merealisasikan"), _single(model, "pemilu:kodeFormulir")
+    references = _multi(model, "spbe:merealisasikan")
+    forms = _single(model, f"<{terms['form_code']}>") if "form_code" in terms else {}
     entities = {
         iri: DataInformasi(
             **base(iri),  # type: ignore[arg-type]
@@ -395,15 +423,20 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     supported = _multi(model, "spbe:didukungOleh")
     processes = {
         iri: ProsesBisnis(**base(iri), supported_by=supported.get(iri, ()))  # type: ignore[arg-type]
-        for iri in sorted(set(of_type("ProsesBisnis")) | set(of_type("TahapanPemilu")))
+        for iri in of_class(f"{SPBE}ProsesBisnis")
     }
-    concerns, consequences = _multi(model, "pemilu:menyangkutData"), _texts(model, "pemilu:dampak")
+    concerns = _multi(model, f"<{terms['gap_concerns']}>") if "gap_concerns" in terms else {}
+    consequences = _texts(model, f"<{terms['gap_consequence']}>") if "gap_consequence" in terms else {}
     gaps = {
         iri: KesenjanganData(**base(iri), concerns=concerns.get(iri, ()), consequence=consequences.get(iri, {}))  # type: ignore[arg-type]
-        for iri in of_type("KesenjanganData")
+        for iri in (of_class(gap_class) if gap_class else ())
     }
+    header = _model_header(model)
     return ArchitectureView(
-        version=_model_version(model),
+        version=_model_version(model, header),
+        header=header,
+        prefixes=dict(model.prefixes),
+        profiles=tuple(model.profiles),
         entities=entities,
         applications=applications,
         interfaces=interfaces,
@@ -418,14 +451,41 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     )
 
 
-def _model_version(model: LoadedModel) -> str:
-    """The ``owl:versionInfo`` of the model's own ontology header (not the vocabulary's), or "0"."""
+def _subclasses(model: LoadedModel, iri: str) -> set[str]:
+    """``iri`` and every class below it (``rdfs:subClassOf*``)."""
+    rows = model.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{iri}> }}")
+    return {row["c"].value for row in rows} | {iri}
+
+
+def _model_header(model: LoadedModel) -> ModelHeader:
+    """The model's own ``owl:Ontology``: its IRI, title and description, in both languages.
+
+    Of several ontologies in the model's files, the one that imports the most comes first (the
+    entry point that pulls in the others), then by IRI, so the pick is the same on every run.
+    """
     model_graphs = {f.graph.value for f in model.model_files()}
     solutions = model.store.query(
-        f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?o a <{OWL}Ontology> ; <{OWL}versionInfo> ?v }} }}"
+        f"SELECT ?g ?o (COUNT(?i) AS ?n) WHERE {{ GRAPH ?g {{ ?o a <{OWL}Ontology> "
+        f"OPTIONAL {{ ?o <{OWL}imports> ?i }} }} }} GROUP BY ?g ?o"
     )
     assert isinstance(solutions, ox.QuerySolutions)
-    versions = sorted(
-        readable(str(row["v"].value)) for row in solutions if row["g"] is not None and row["g"].value in model_graphs
+    found = sorted(
+        (-int(row["n"].value), row["o"].value)
+        for row in solutions
+        if row["g"] is not None and row["g"].value in model_graphs and isinstance(row["o"], ox.NamedNode)
     )
+    if not found:
+        return ModelHeader("", {}, {})
+    iri = found[0][1]
+    titles = _texts(model, "rdfs:label|dcterms:title")
+    descriptions = _texts(model, "skos:definition|dcterms:description|rdfs:comment")
+    return ModelHeader(iri, titles.get(iri, {}), descriptions.get(iri, {}))
+
+
+def _model_version(model: LoadedModel, header: ModelHeader) -> str:
+    """The ``owl:versionInfo`` of the model's own ontology header (:func:`_model_header`), or "0"."""
+    if not header.iri:
+        return "0"
+    solutions = model.query(f"SELECT ?v WHERE {{ <{header.iri}> <{OWL}versionInfo> ?v }}")
+    versions = sorted(readable(str(row["v"].value)) for row in solutions)
     return versions[0] if versions else "0"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 SPBE = "https://w3id.org/arsitek/spbe#"
-PEMILU = "https://w3id.org/arsitek/pemilu#"
 REF = "https://w3id.org/arsitek/ref/"
 ATURAN = "https://w3id.org/arsitek/aturan#"
-KPU = "https://w3id.org/arsitek/kpu/"
 KODE = "https://w3id.org/arsitek/kode/"
 SUMBER = "https://w3id.org/arsitek/sumber/"
 
@@ -20,12 +19,11 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
+#: The prefixes arsitek shows IRIs with when a model declares none of its own (see ``LoadedModel.prefixes``).
 PREFIXES: dict[str, str] = {
     "spbe": SPBE,
-    "pemilu": PEMILU,
     "ref": REF,
     "ars": ATURAN,
-    "kpu": KPU,
     "kode": KODE,
     "src": SUMBER,
     "sh": SH,
@@ -42,31 +40,36 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def shorten(iri: str) -> str:
-    """A prefixed name for display (``spbe:Aplikasi``); the full IRI when no prefix fits."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
+def shorten(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """A prefixed name for display (``spbe:Aplikasi``); the full IRI when no prefix fits.
+
+    ``prefixes`` are the model's own (``LoadedModel.prefixes``), tried before arsitek's defaults;
+    the longest namespace that fits wins.
+    """
+    best, best_namespace = "", ""
+    for table in (prefixes or {}, PREFIXES):
+        for prefix, namespace in table.items():
+            if iri.startswith(namespace) and len(namespace) > len(best_namespace):
+                best, best_namespace = prefix, namespace
     if best:
-        return f"{best}:{iri[len(PREFIXES[best]) :]}"
+        return f"{best}:{iri[len(best_namespace) :]}"
     return f"<{iri}>"
 
 
 _IRI_IN_TEXT = re.compile(r"https?://[^\s,;()<>\"']+")
 
 
-def shorten_text(text: str) -> str:
+def shorten_text(text: str, prefixes: Mapping[str, str] | None = None) -> str:
     """Replace the full IRIs a SHACL engine pastes into messages with prefixed names."""
 
     def one(match: re.Match[str]) -> str:
-        short = shorten(match.group(0))
+        short = shorten(match.group(0), prefixes)
         return match.group(0) if short.startswith("<") else short
 
     return _IRI_IN_TEXT.sub(one, text)
 
 
 def local_name(iri: str) -> str:
-    """The last segment of an IRI: ``kpu:DPT-NIK`` -> ``DPT-NIK``."""
+    """The last segment of an IRI: ``ex:DPT-NIK`` -> ``DPT-NIK``."""
     stripped = iri.rstrip("/#")
     return stripped[max(stripped.rfind("/"), stripped.rfind("#")) + 1 :]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from arsitek.build import rules_for
 from arsitek.errors import ArsitekError
 from arsitek.generators.reports.text import print_text
 from arsitek.paths import data_folders
 from arsitek.text import one_line
-from arsitek.validate import load_shapes
 from arsitek.validate.findings import Severity
 from arsitek.validate.incremental import IncrementalValidator, Update
 
@@ -49,8 +49,9 @@ def watch(
 ) -> int:
     """Validate, then validate again on every change until interrupted; the exit code of the last result."""
     folders = data_folders(ontology_dir)
-    shapes = load_shapes([folders.shapes])
-    validator = IncrementalValidator(paths, [folders.ontology], shapes, exclude=[folders.shapes])
+    validator = IncrementalValidator(
+        paths, [folders.ontology], lambda model: rules_for(model, ontology_dir), exclude=folders.not_vocabulary
+    )
     words = SAID[lang]
     last = validator.full()
     print_text(console, last.result, lang, fail_on)

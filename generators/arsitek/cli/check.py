@@ -98,12 +98,17 @@ def validate(
     if endpoint is not None:
         if paths or engine != "sparql":
             raise UsageError("--endpoint validates the published model: give no PATH and no --engine pyshacl")
+        from arsitek import profiles
         from arsitek.endpoint import DEFAULT_GRAPH_BASE
-        from arsitek.validate import load_shapes, validate_endpoint
+        from arsitek.validate import ShapesGraph, load_shapes, validate_endpoint
 
-        shapes = load_shapes([data_folders(ontology_dir).shapes])
+        folders = data_folders(ontology_dir)
+
+        def rules_of(imports: list[str]) -> ShapesGraph:
+            return load_shapes([folders.shapes, *(path for p in profiles.named(imports) for path in p.shapes)])
+
         login = credentials(user, password_env, auth)
-        result = validate_endpoint(endpoint, shapes, graph_base or DEFAULT_GRAPH_BASE, login, timeout)
+        result = validate_endpoint(endpoint, rules_of, graph_base or DEFAULT_GRAPH_BASE, login, timeout)
     else:
         run = Options(paths, ontology_dir, engine, lang)
         result = check(load(run, notice), run)
@@ -138,10 +143,21 @@ def rules(lang: str, ontology_dir: Path | None) -> None:
     """List the rule catalogue: id, severity and what each rule asks."""
     from rich.table import Table
 
+    from arsitek.profiles import installed
     from arsitek.validate import load_shapes
 
-    shapes = load_shapes([data_folders(ontology_dir).shapes])
+    folders = data_folders(ontology_dir)
+    core = load_shapes([folders.shapes])
     table = Table("Rule", "Severity", "Title" if lang == "en" else "Judul", box=None, pad_edge=False)
-    for rule in shapes.rules:
+    for rule in core.rules:
         table.add_row(rule.rule_id, rule.severity.word, rule.title_in(lang))
     console().print(table)
+    for profile in installed():  # a profile's rules apply only to a model that imports it
+        own = load_shapes(list(profile.shapes)).rules if profile.shapes else ()
+        if own:
+            heading = "Profil" if lang == "id" else "Profile"
+            console().print(f"\n{heading} {profile.label.get(lang, profile.iri)} <{profile.iri}>", markup=False)
+            extra = Table("Rule", "Severity", "Title" if lang == "en" else "Judul", box=None, pad_edge=False)
+            for rule in own:
+                extra.add_row(rule.rule_id, rule.severity.word, rule.title_in(lang))
+            console().print(extra)

@@ -13,7 +13,14 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from arsitek import parallel
-from arsitek.endpoint import TIMEOUT_SECONDS, Credentials, Endpoint, published_graphs
+from arsitek.endpoint import (
+    TIMEOUT_SECONDS,
+    Credentials,
+    Endpoint,
+    published_graphs,
+    published_imports,
+    published_prefixes,
+)
 from arsitek.errors import InputError, SyntaxErrorInFile, UsageError
 from arsitek.load import LoadedModel
 from arsitek.validate.checks import Term
@@ -146,12 +153,17 @@ def result_of(
 ) -> ValidationResult:
     """An engine's raw findings, each once, placed (label, file, line) and sorted; ``triples`` if counted already."""
     return ValidationResult(
-        findings=tuple(explain(StoreSource(model.store).select, _local_site(model), shapes, _place(model, _once(raw)))),
+        findings=tuple(
+            explain(
+                StoreSource(model.store).select, _local_site(model), shapes, _place(model, _once(raw)), model.prefixes
+            )
+        ),
         rules=shapes.rules,
         files=tuple(f.display for f in model.files),
         triples=len(model) if triples is None else triples,
         engine=engine,
         unreadable=tuple(read_error(e) for e in model.unreadable),
+        prefixes=dict(model.prefixes),
     )
 
 
@@ -174,13 +186,20 @@ def read_error(error: InputError | SyntaxErrorInFile) -> ReadError:
 
 def validate_endpoint(
     query_url: str,
-    shapes: ShapesGraph,
+    shapes: ShapesGraph | Callable[[list[str]], ShapesGraph],
     base: str,
     credentials: Credentials | None = None,
     timeout: float = TIMEOUT_SECONDS,
 ) -> ValidationResult:
-    """Run the compiled checks where the model was published (:func:`arsitek.endpoint.publish`)."""
+    """Run the compiled checks where the model was published (:func:`arsitek.endpoint.publish`).
+
+    ``shapes`` may be a function of the published model's ``owl:imports``: the rules of the profiles
+    it declares, as for the files on this machine. Findings use the prefixes the publish recorded.
+    """
     roles = published_graphs(query_url, base, credentials, timeout)
+    if callable(shapes):
+        shapes = shapes(published_imports(query_url, roles, credentials, timeout))
+    prefixes = published_prefixes(query_url, base, credentials, timeout)
     endpoint = Endpoint(query_url, graphs=list(roles), credentials=credentials, timeout=timeout)
     findings, unsupported = SparqlEngine(workers=4).run_on(endpoint, shapes)
     if unsupported:
@@ -192,11 +211,12 @@ def validate_endpoint(
     count = endpoint.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     placed = _place_remote(endpoint, roles, shown, _once(findings))
     return ValidationResult(
-        findings=tuple(explain(endpoint.select, lambda graph, _node: shown.get(graph), shapes, placed)),
+        findings=tuple(explain(endpoint.select, lambda graph, _node: shown.get(graph), shapes, placed, prefixes)),
         rules=shapes.rules,
         files=tuple(shown[g] for g in roles if roles[g] == "model"),
         triples=int(count[0]["n"].value) if count and "n" in count[0] else 0,
         engine="sparql",
+        prefixes=prefixes,
     )
 
 

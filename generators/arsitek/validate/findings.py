@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -134,6 +135,8 @@ class ValidationResult:
     triples: int
     engine: str
     unreadable: tuple[ReadError, ...] = ()
+    #: the prefixes to show IRIs with, the model's own first (``LoadedModel.prefixes``)
+    prefixes: Mapping[str, str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from arsitek.validate.checks import Term
@@ -63,7 +63,9 @@ _SCHEME_OF_PATH = """
     }"""
 
 
-def with_allowed_codes(select: Select, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
+def with_allowed_codes(
+    select: Select, shapes: ShapesGraph, findings: list[Finding], prefixes: Mapping[str, str] | None = None
+) -> list[Finding]:
     """A code-list finding (``kode:trbatas`` is not in kode:Keterbukaan) also lists the codes one may write."""
     scheme_of = {(r["rule"].value, r["path"].value): r["scheme"].value for r in shapes.source.query(_SCHEME_OF_PATH)}
     wanted = {scheme_of[(f.shape, f.path)] for f in findings if f.path and (f.shape, f.path) in scheme_of}
@@ -73,7 +75,7 @@ def with_allowed_codes(select: Select, shapes: ShapesGraph, findings: list[Findi
     values = " ".join(f"<{scheme}>" for scheme in sorted(wanted))
     rows = select(f"SELECT ?c ?s WHERE {{ VALUES ?s {{ {values} }} ?c <{SKOS}inScheme> ?s }} ORDER BY ?c")
     for row in rows:
-        codes[row["s"].value].append(shorten(row["c"].value))
+        codes[row["s"].value].append(shorten(row["c"].value, prefixes))
     out = []
     for finding in findings:
         scheme = scheme_of.get((finding.shape, finding.path or ""))
@@ -116,12 +118,19 @@ def with_definition_sites(select: Select, site: Site, findings: list[Finding]) -
     return out
 
 
-def explain(select: Select, site: Site, shapes: ShapesGraph, findings: list[Finding]) -> list[Finding]:
+def explain(
+    select: Select,
+    site: Site,
+    shapes: ShapesGraph,
+    findings: list[Finding],
+    prefixes: Mapping[str, str] | None = None,
+) -> list[Finding]:
     """``findings`` with the codes a code list allows, each typo's suggestion, and each follow-on marked.
 
-    The same for a model on this machine and one at an endpoint: all it needs is a SELECT.
+    The same for a model on this machine and one at an endpoint: all it needs is a SELECT. Terms
+    are named with ``prefixes``, the model's own, so a suggestion reads as the architect writes.
     """
-    findings = with_definition_sites(select, site, with_allowed_codes(select, shapes, findings))
+    findings = with_definition_sites(select, site, with_allowed_codes(select, shapes, findings, prefixes))
     typos = [f for f in findings if f.rule_id in TYPO_RULES and f.value]
     if not typos:
         return findings
@@ -154,14 +163,14 @@ def explain(select: Select, site: Site, shapes: ShapesGraph, findings: list[Find
     out = []
     for finding in findings:
         if finding.rule_id in TYPO_RULES and finding.value and meant.get(finding.value):
-            suggestion = shorten(str(meant[finding.value]))
+            suggestion = shorten(str(meant[finding.value]), prefixes)
             message = {
                 lang: text + (f"; maksud Anda {suggestion}?" if lang == "id" else f"; did you mean {suggestion}?")
                 for lang, text in finding.message.items()
             }
             out.append(replace(finding, message=message, suggestion=meant[finding.value]))
         elif (term := cause(finding)) is not None:
-            shown = shorten(term)
+            shown = shorten(term, prefixes)
             message = {
                 lang: text + (f" (akibat salah ketik {shown})" if lang == "id" else f" (follows from the typo {shown})")
                 for lang, text in finding.message.items()

@@ -14,7 +14,7 @@ queries themselves list what those hierarchies held.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,14 +151,18 @@ class IncrementalValidator:
         self,
         model_paths: Sequence[Path],
         ontology_paths: Sequence[Path],
-        shapes: ShapesGraph,
+        shapes: ShapesGraph | Callable[[LoadedModel], ShapesGraph],
         exclude: Sequence[Path] = (),
         workers: int = 2,
     ) -> None:
+        """``shapes`` may be a function of the loaded model: the rules of the profiles it declares."""
         self.model_paths = list(model_paths)
         self.ontology_paths = list(ontology_paths)
         self.exclude = list(exclude)
-        self.shapes = shapes
+        self._shapes_for = shapes if callable(shapes) else None
+        self.shapes: ShapesGraph  # set here, or by full() once the model says which profiles it declares
+        if not callable(shapes):
+            self.shapes = shapes
         self.engine = SparqlEngine(workers)
         self.model: LoadedModel
         self.checks: list[Check] = []
@@ -170,6 +174,8 @@ class IncrementalValidator:
     def full(self) -> Update:
         """Load everything and run every check."""
         self.model = load_model(self.model_paths, self.ontology_paths, exclude=self.exclude)
+        if self._shapes_for is not None:
+            self.shapes = self._shapes_for(self.model)
         self.digests = {f.path: _digest(f.path) for f in self.model.files}
         return self._run_all(changed=(), triples=0)
 

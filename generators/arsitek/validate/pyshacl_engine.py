@@ -10,6 +10,7 @@ infrastructure node and the error would vanish. SHACL's own
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -54,10 +55,10 @@ class PyshaclEngine:
         except Exception as exc:  # pyshacl raises plain exceptions for broken shapes
             raise ArsitekError(f"the pyshacl engine could not run the shapes: {exc}") from exc
         assert isinstance(report, rdflib.Graph)
-        return list(_findings(report, shapes))
+        return list(_findings(report, shapes, model.prefixes))
 
 
-def _findings(report: rdflib.Graph, shapes: ShapesGraph) -> list[Finding]:
+def _findings(report: rdflib.Graph, shapes: ShapesGraph, prefixes: Mapping[str, str]) -> list[Finding]:
     out: list[Finding] = []
     for result in report.objects(None, SH.result):
         shape = report.value(result, SH.sourceShape)
@@ -84,7 +85,7 @@ def _findings(report: rdflib.Graph, shapes: ShapesGraph) -> list[Finding]:
         if not messages:  # no sh:message in the shapes: keep the engine's own wording
             for message in sorted(report.objects(result, SH.resultMessage), key=str):
                 if isinstance(message, Literal):
-                    messages.setdefault(message.language or "en", shorten_text(str(message)))
+                    messages.setdefault(message.language or "en", shorten_text(str(message), prefixes))
         out.append(
             Finding(
                 rule_id=rule_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 
 from rich.console import Console
 from rich.text import Text
@@ -49,7 +50,7 @@ PHRASES = {
 }
 
 
-def _finding_line(finding: Finding, lang: str) -> Text:
+def _finding_line(finding: Finding, lang: str, prefixes: Mapping[str, str]) -> Text:
     mark, style = MARKS[finding.severity]
     line = Text("    ")
     where = finding.location.line if finding.location and finding.location.line else None
@@ -59,9 +60,9 @@ def _finding_line(finding: Finding, lang: str) -> Text:
     line.append(one_line(finding.message_in(lang)))
     extras = []
     if finding.path:
-        extras.append(shorten(finding.path))
+        extras.append(shorten(finding.path, prefixes))
     if finding.value and finding.value not in (finding.focus_node, finding.path):
-        extras.append(shorten(finding.value) if "://" in finding.value else repr(finding.value))
+        extras.append(shorten(finding.value, prefixes) if "://" in finding.value else repr(finding.value))
     if extras:
         line.append(one_line("  [" + " → ".join(extras) + "]"), style="dim")
     return line
@@ -95,9 +96,9 @@ def renderables(result: ValidationResult, lang: str, fail_on: Severity) -> list[
             if label:
                 title.append(one_line(label), style="bold")
                 title.append(" ")
-            title.append(one_line(shorten(node) if "://" in node else node), style="blue")
+            title.append(one_line(shorten(node, result.prefixes) if "://" in node else node), style="blue")
             out.append(title)
-            out.extend(_finding_line(f, lang) for f in elements[node])
+            out.extend(_finding_line(f, lang, result.prefixes) for f in elements[node])
     out.append(Text(""))
     if not result.findings:
         out.append(Text(words["clean"], style="green"))

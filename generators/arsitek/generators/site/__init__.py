@@ -23,17 +23,16 @@ from networkx import DiGraph
 from arsitek.generators import dictionary
 from arsitek.generators.contracts import Contracts
 from arsitek.generators.site import diagrams
-from arsitek.generators.site.extensions import DIAGRAM_PAGES, QUESTIONS
+from arsitek.generators.site.extensions import site_parts
 from arsitek.generators.site.gather import Page, Site, gather, value_html
 from arsitek.generators.site.i18n import UI
 from arsitek.generators.site.impact import dependency_graph, impact_of
-from arsitek.generators.site.kinds import DOMAINS, KINDS
+from arsitek.generators.site.kinds import DOMAINS
 from arsitek.output import Artifact
 from arsitek.templating import TEMPLATES, environment
 from arsitek.validate.findings import Severity, ValidationResult
 from arsitek.version import __version__
 from arsitek.view import ArchitectureView, local_name, text
-from arsitek.vocab import PEMILU, SPBE
 
 LANGS = ("id", "en")
 #: Rows per page of a list, the data dictionary and the integration catalogue.
@@ -76,16 +75,13 @@ class PreparedSite:
     site: Site
     env: Environment
     graph: DiGraph
-    levels: dict[str, str]
     notation: dict[str, str]
 
 
 def site_environment(templates: Path | None = None) -> Environment:
     """The site's templates with the functions and filters they call."""
     env = environment("site", templates)
-    env.globals.update(
-        text=text, version=__version__, kinds=KINDS, Severity=Severity, diagram_pages=DIAGRAM_PAGES, questions=QUESTIONS
-    )
+    env.globals.update(text=text, version=__version__, Severity=Severity)
     env.filters.update(text=text, value=value_html)
     return env
 
@@ -98,8 +94,12 @@ def prepare_site(
     templates: Path | None = None,
 ) -> PreparedSite:
     """What every page draws on; ``catalogue`` is :attr:`Contracts.catalogue`, the contracts serving each flow."""
-    site = gather(view, result, ontology)
+    parts = site_parts(view.profiles)
+    site = gather(view, result, ontology, parts)
     env = site_environment(templates)
+    env.globals.update(
+        kinds=parts.kinds, diagram_pages=parts.diagram_pages, questions=parts.questions, header=view.header
+    )
     menus: dict[tuple[str, str], Markup] = {}
 
     def nav(lang: str, up: str) -> Markup:
@@ -110,9 +110,8 @@ def prepare_site(
 
     env.globals["nav"] = nav
     statements = [(s, local_name(p), o) for s, p, o in view.facts.relations]
-    levels = view.facts.linked(f"{PEMILU}tingkatWilayah", f"{SPBE}DataInformasi")
     notation = view.facts.notations
-    return PreparedSite(view, catalogue, site, env, dependency_graph(view, statements), levels, notation)
+    return PreparedSite(view, catalogue, site, env, dependency_graph(view, statements), notation)
 
 
 def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
@@ -177,19 +176,20 @@ def iter_elements(
 def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
     """The pages of one language that are not an element's: lists, site-wide diagrams, dictionary, catalogue..."""
     view, site = prepared.view, prepared.site
-    levels, notation = prepared.levels, prepared.notation
+    notation = prepared.notation
+    kinds = site.parts.kinds
 
     def page(path: str, template: str, **values: Any) -> Artifact:
         return _page(prepared, lang, path, template, **values)
 
-    for kind in KINDS:
+    for kind in kinds:
         members = site.by_kind(kind)
         if members:
             for path, shown, paging in _paged(f"{kind}/index.html", members):
-                yield page(path, "list.html.j2", kind=KINDS[kind], members=shown, total=len(members), paging=paging)
-    for special in DIAGRAM_PAGES:
+                yield page(path, "list.html.j2", kind=kinds[kind], members=shown, total=len(members), paging=paging)
+    for special in site.parts.diagram_pages:
         try:
-            drawing = special.draw(site, lang, levels)
+            drawing = special.draw(site, lang)
         except diagrams.TooLarge as too_large:
             nodes, svg = too_large.nodes, None
         else:
@@ -255,10 +255,11 @@ def _standalone(svg: str) -> str:
 
 
 def _counts(site: Site) -> dict[str, Any]:
-    per_kind = {k: len(site.by_kind(k)) for k in KINDS}
+    kinds = site.parts.kinds
+    per_kind = {k: len(site.by_kind(k)) for k in kinds}
     per_domain: dict[str, int] = defaultdict(int)
     kinds_of_domain: dict[str, list[str]] = defaultdict(list)
-    for kind, info in KINDS.items():
+    for kind, info in kinds.items():
         per_domain[info.domain] += per_kind[kind]
         kinds_of_domain[info.domain].append(kind)
     return {
@@ -363,7 +364,12 @@ def _personal(site: Site) -> list[dict[str, Any]]:
 
 def _search_index(site: Site, lang: str) -> str:
     entries = [
-        {"t": text(p.label, lang), "u": p.path, "k": KINDS[p.kind].label[lang], "d": text(p.definition, lang)[:300]}
+        {
+            "t": text(p.label, lang),
+            "u": p.path,
+            "k": site.parts.kinds[p.kind].label[lang],
+            "d": text(p.definition, lang)[:300],
+        }
         for p in sorted(site.pages.values(), key=lambda p: p.path)
     ]
     return "window.ARSITEK_SEARCH = " + json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + ";\n"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import re
 import subprocess
 from collections.abc import Iterable
@@ -37,7 +36,6 @@ COLOURS = {
     "kontrol": "#fbeaf0",
     "risiko": "#fbeaf0",
     "insiden": "#fbeaf0",
-    "kesenjangan": "#fff0c2",
 }
 PATTERN_STYLE = {
     "web-api": ("#3b6fd8", "solid"),
@@ -371,7 +369,7 @@ def lineage(site: Site, entity: str, lang: str) -> Drawing:
 
 
 def hierarchy(site: Site, lang: str) -> graphviz.Digraph:
-    """The organisation from KPU RI down to KPPS, with the partner bodies' own chains."""
+    """The organisation from the agency down to its smallest units, with the partner bodies' own chains."""
     _refuse_above(site.count("organisasi"))
     graph = _graph("organisation", "TB")
     for page in site.by_kind("organisasi"):
@@ -396,66 +394,5 @@ def hierarchy(site: Site, lang: str) -> graphviz.Digraph:
     return graph
 
 
-def stages(site: Site, lang: str) -> graphviz.Digraph:
-    """The election stages in order, each with its supporting applications."""
-    graph = _graph("stages", "TB")
-    stage_pages = [p for p in site.by_kind("proses") if any(r.prop.endswith("#nomorTahapan") for r in p.outgoing)]
-
-    def number(page: Page) -> int:
-        return int(next(v.text["id"] for r in page.outgoing if r.prop.endswith("#nomorTahapan") for v in r.values))
-
-    stage_pages.sort(key=number)
-    for page in stage_pages:
-        _node(graph, page, lang, "", fillcolor=COLOURS["proses"], penwidth="1.5")
-    for first, second in itertools.pairwise(stage_pages):
-        graph.edge(nid(first.iri), nid(second.iri), weight="10", color="#1d3b66", penwidth="1.6")
-    for page in stage_pages:
-        process = site.view.processes.get(page.iri)
-        for app in process.supported_by if process else ():
-            if app in site.pages:
-                graph.node(
-                    nid(page.iri, app),
-                    _wrap(site.view.label(app, lang), 18),
-                    URL=site.pages[app].path,
-                    target="_top",
-                    fillcolor=COLOURS["aplikasi"],
-                    fontsize="9",
-                    shape="box",
-                )
-                graph.edge(nid(page.iri), nid(page.iri, app), style="dotted", arrowhead="none")
-                with graph.subgraph() as same:
-                    same.attr(rank="same")
-                    same.node(nid(page.iri))
-                    same.node(nid(page.iri, app))
-    return graph
-
-
-LEVELS = ["tps", "kecamatan", "kabupaten-kota", "provinsi", "nasional"]
-
-
-def recap_chain(site: Site, lang: str, levels: dict[str, str]) -> graphviz.Digraph:
-    """From C.Hasil at the polling station to the national result, each level with who records it and where."""
-    graph = _graph("recap", "LR")
-    chain = sorted(
-        (e for e, lvl in levels.items() if lvl in LEVELS and e in site.pages), key=lambda e: LEVELS.index(levels[e])
-    )
-    result = next((e for e in site.view.entities if e.endswith("/HasilPemilu")), None)
-    if result and result in site.pages:
-        chain.append(result)
-    for entity in chain:
-        _node(graph, site.pages[entity], lang, "", penwidth="1.5")
-        data = site.view.entities[entity]
-        for producer in data.producers:
-            if producer in site.pages:
-                graph.node(
-                    nid(entity, producer),
-                    _wrap(site.view.label(producer, lang), 20),
-                    URL=site.pages[producer].path,
-                    target="_top",
-                    fillcolor=COLOURS["organisasi"],
-                    fontsize="9",
-                )
-                graph.edge(nid(entity, producer), nid(entity), style="dotted", arrowhead="none")
-    for first, second in itertools.pairwise(chain):
-        graph.edge(nid(first), nid(second), color="#1d3b66", penwidth="1.6")
-    return graph
+#: The drawing helpers a profile's own site-wide diagrams are made with, so they look like the core's.
+new_graph, add_node, wrap = _graph, _node, _wrap

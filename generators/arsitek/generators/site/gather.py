@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from arsitek.generators.site.kinds import CLASS_KIND
+from arsitek.generators.site.parts import SiteParts
 from arsitek.text import readable, safe_url
 from arsitek.validate.findings import Finding, ValidationResult
 from arsitek.view import ArchitectureView, local_name, text, unique_names
@@ -87,6 +87,8 @@ class Site:
     concepts: dict[str, tuple[Texts, str | None]]  # IRI -> (label, notation)
     result: ValidationResult
     view: ArchitectureView
+    #: the core's pages, kinds and questions and those of the profiles the model declares
+    parts: SiteParts = field(default_factory=lambda: SiteParts((), (), {}, ()), repr=False, compare=False)
     _kinds: dict[str, tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
     _carried_by: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     _items: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False, compare=False)
@@ -150,11 +152,11 @@ def _property_order(ontology: Path) -> list[str]:
     return order
 
 
-def gather(view: ArchitectureView, result: ValidationResult, ontology: Path) -> Site:
+def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, parts: SiteParts) -> Site:
     """Every element's page: what it is, what it says and what refers to it, read from the view alone."""
     types = view.facts.types
     kind_of = {
-        iri: kind for iri in sorted(types) if (kind := next((k for c, k in CLASS_KIND if c in types[iri]), None))
+        iri: kind for iri in sorted(types) if (kind := next((k for c, k in parts.class_kinds if c in types[iri]), None))
     }
     by_kind: dict[str, list[str]] = defaultdict(list)
     for iri, kind in kind_of.items():
@@ -239,7 +241,7 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path) -> 
         locations = [f.location for f in page.findings if f.location]
         if locations:
             page.location = locations[0].file
-    return Site(pages=pages, concepts=concepts, result=result, view=view)
+    return Site(pages=pages, concepts=concepts, result=result, view=view, parts=parts)
 
 
 def _source_number(iri: str) -> tuple[int, str]:

@@ -1,10 +1,12 @@
-"""Which page kind each class gets, in precedence order, and the kinds' names in both languages."""
+"""Which page kind each SPBE class gets, in precedence order, and the kinds' names in both languages.
+
+A profile adds its own kinds and classes (``extensions.SiteExtension``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from arsitek.vocab import PEMILU, SPBE
+from arsitek.vocab import SPBE
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,11 @@ KINDS: dict[str, Kind] = {
         Kind("kontrol", {"id": "Kontrol dan kebijakan keamanan", "en": "Security controls and policies"}, "keamanan"),
         Kind("risiko", {"id": "Risiko", "en": "Risks"}, "keamanan"),
         Kind("insiden", {"id": "Insiden", "en": "Incidents"}, "keamanan"),
-        Kind("kesenjangan", {"id": "Kesenjangan data", "en": "Data gaps"}, "data"),
     )
 }
 
 # Most specific first: an element's page kind is that of its first matching class.
 CLASS_KIND: list[tuple[str, str]] = [
-    (f"{PEMILU}TahapanPemilu", "proses"),
     (f"{SPBE}ProsesBisnis", "proses"),
     (f"{SPBE}LayananPublik", "layanan"),
     (f"{SPBE}LayananAdministrasiPemerintahan", "layanan"),
@@ -56,8 +56,6 @@ CLASS_KIND: list[tuple[str, str]] = [
     (f"{SPBE}SistemPenghubungLayanan", "infrastruktur"),
     (f"{SPBE}PerangkatPengguna", "infrastruktur"),
     (f"{SPBE}Infrastruktur", "infrastruktur"),
-    (f"{PEMILU}BadanAdHoc", "organisasi"),
-    (f"{PEMILU}BadanPenyelenggara", "organisasi"),
     (f"{SPBE}UnitOrganisasi", "organisasi"),
     (f"{SPBE}Instansi", "organisasi"),
     (f"{SPBE}Peran", "peran"),
@@ -66,7 +64,6 @@ CLASS_KIND: list[tuple[str, str]] = [
     (f"{SPBE}KebijakanKeamanan", "kontrol"),
     (f"{SPBE}Risiko", "risiko"),
     (f"{SPBE}InsidenKeamanan", "insiden"),
-    (f"{PEMILU}KesenjanganData", "kesenjangan"),
 ]
 
 DOMAINS = {
