@@ -17,7 +17,7 @@ PACKAGE = ROOT / "generators" / "arsitek"
 #: Layers, highest first; a module may import its own layer and those below it.
 LAYERS: list[tuple[str, ...]] = [
     ("arsitek.cli", "arsitek.watch", "arsitek.__main__", "arsitek"),  # arsitek: the API for other tools
-    ("arsitek.build",),
+    ("arsitek.build", "arsitek.starter"),
     ("arsitek.generators", "arsitek.profil"),  # a profile builds on the generators' extension points
     ("arsitek.view", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub"),
     (

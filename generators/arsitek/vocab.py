@@ -69,6 +69,22 @@ def shorten_text(text: str, prefixes: Mapping[str, str] | None = None) -> str:
     return _IRI_IN_TEXT.sub(one, text)
 
 
+_BRACKETED_IRI = re.compile(r"<(https?://[^\s<>]+)>")
+
+
+def shorten_bracketed(text: str, prefixes: Mapping[str, str]) -> str:
+    """``<https://x.go.id/a/Foo>`` in a message, as ``kota:Foo`` when the model declares a prefix for it.
+
+    Messages are rendered from the rules before the model's prefixes are known; this names the
+    terms the way the architect writes them.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        return shorten(match.group(1), prefixes) if prefixes else match.group(0)
+
+    return _BRACKETED_IRI.sub(one, text)
+
+
 def local_name(iri: str) -> str:
     """The last segment of an IRI: ``ex:DPT-NIK`` -> ``DPT-NIK``."""
     stripped = iri.rstrip("/#")

@@ -18,7 +18,7 @@ from arsitek.validate.checks import Term
 from arsitek.validate.findings import Finding
 from arsitek.validate.rules import ShapesGraph
 from arsitek.view import local_name
-from arsitek.vocab import SKOS, shorten
+from arsitek.vocab import SKOS, shorten, shorten_bracketed
 
 #: A SELECT over the model, on this machine or at an endpoint.
 Select = Callable[[str], list[dict[str, Term]]]
@@ -131,6 +131,11 @@ def explain(
     are named with ``prefixes``, the model's own, so a suggestion reads as the architect writes.
     """
     findings = with_definition_sites(select, site, with_allowed_codes(select, shapes, findings, prefixes))
+    if prefixes:
+        findings = [
+            replace(f, message={lang: shorten_bracketed(text, prefixes) for lang, text in f.message.items()})
+            for f in findings
+        ]
     typos = [f for f in findings if f.rule_id in TYPO_RULES and f.value]
     if not typos:
         return findings
