@@ -32,5 +32,6 @@ def init(folder: Path, name: str, kind: str, prefix: str, namespace: str) -> Non
     """
     write_model(folder, render(name, kind, prefix, namespace))
     notice(
-        f"arsitek: wrote the starting model ({kind}) to {folder}/; next: arsitek validate {folder}, then arsitek build {folder} -o site"
+        f"arsitek: wrote the starting model ({kind}) to {folder}/; "
+        f"next: arsitek validate {folder}, then arsitek build {folder} -o site"
     )
