@@ -64,8 +64,21 @@ def test_no_violations(kpu_result: ValidationResult) -> None:
     assert violations == []
 
 
+#: SIA-SPBE metadata the KPU sources leave open (model/kpu.ttl says so): findings per rule, none silenced by a guess.
+SIA_OPEN = {"ARS-SIA-001": 20, "ARS-SIA-002": 62, "ARS-SIA-003": 22}
+
+
+def test_sia_spbe_metadata_the_sources_leave_open_is_reported_not_invented(kpu_result: ValidationResult) -> None:
+    found: dict[str, int] = {}
+    for finding in kpu_result.findings:
+        if finding.rule_id in SIA_OPEN:
+            assert finding.severity == Severity.WARNING
+            found[finding.rule_id] = found.get(finding.rule_id, 0) + 1
+    assert found == SIA_OPEN
+
+
 def test_every_warning_is_intended_and_explained(kpu_result: ValidationResult, folders: DataFolders) -> None:
-    warnings = {(f.rule_id, f.focus_node.removeprefix(KPU)) for f in kpu_result.findings}
+    warnings = {(f.rule_id, f.focus_node.removeprefix(KPU)) for f in kpu_result.findings if f.rule_id not in SIA_OPEN}
     assert warnings == INTENDED_WARNINGS
     for rule, local in INTENDED_WARNINGS:
         text = "\n".join(

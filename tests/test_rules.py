@@ -22,8 +22,17 @@ BASE = RULES_DIR / "_base" / "base.ttl"
 FIXTURE_FILES = sorted(p for p in RULES_DIR.glob("ARS-*/*.ttl"))
 
 
-def _found(result: ValidationResult) -> set[str]:
-    return {f.rule_id for f in result.findings}
+#: Metadata-completeness rules are judged by their own fixtures only: the other fixtures add
+#: services, data and applications without their SIA-SPBE metadata, for brevity.
+METADATA_RULES = "ARS-SIA-"
+
+
+def _found(result: ValidationResult, rule_id: str = "") -> set[str]:
+    return {
+        f.rule_id
+        for f in result.findings
+        if not f.rule_id.startswith(METADATA_RULES) or rule_id.startswith(METADATA_RULES)
+    }
 
 
 def test_base_model_is_clean(validate: Validator) -> None:
@@ -51,12 +60,12 @@ def test_no_fixture_folder_without_rule(shapes: ShapesGraph) -> None:
 def test_rule_fixture(fixture: Path, validate: Validator) -> None:
     rule_id = fixture.parent.name
     result = validate([BASE, fixture])
-    found = _found(result)
+    found = _found(result, rule_id)
     if fixture.name.startswith("fail-"):
         header = re.search(r"^# expect: (.+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE)
         expected = {rule_id, *(header.group(1).split() if header else [])}
         assert found == expected, [(f.rule_id, f.focus_node, f.message_in("en")) for f in result.findings]
-        assert all(f.location is not None and f.location.line for f in result.findings)
+        assert all(f.location is not None and f.location.line for f in result.findings if f.rule_id in found)
     else:
         assert found == set(), [(f.rule_id, f.focus_node, f.message_in("en")) for f in result.findings]
 

@@ -54,6 +54,7 @@ class Kind:
     process: tuple[str, str, str, str]  # local name, id, en, RAB level-3 code
     service: tuple[str, str, str, str, str]  # local name, id, en, RAL level-3 code, SPBE class
     data: tuple[str, str, str, str]  # local name, id, en, RAD level-3 code
+    audience: str  # the example service's kode:TargetLayanan
 
 
 KINDS = {
@@ -86,6 +87,7 @@ KINDS = {
             "LayananPublik",
         ),
         data=("Perizinan", "Data perizinan berusaha", "Business licence data", "RAD.02.08.06"),
+        audience="kode:badan-usaha",
     ),
     "instansi-pusat": Kind(
         "instansi-pusat",
@@ -111,6 +113,7 @@ KINDS = {
             "LayananAdministrasiPemerintahan",
         ),
         data=("RencanaKerja", "Data rencana kerja", "Work plan data", "RAD.09.05.01"),
+        audience="kode:instansi-pemerintah",
     ),
 }
 

@@ -95,6 +95,9 @@ class AtributData(Element):
     required: bool = False
     order: int = 0
     pdp: str | None = None  # "umum" / "spesifik" (UU 27/2022), None when not personal data
+    pattern: str | None = None  # spbe:pola, a regular expression every value matches
+    min_length: int | None = None  # spbe:panjangMinimum
+    max_length: int | None = None  # spbe:panjangMaksimum
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,11 @@ def _single(model: LoadedModel, predicate: str) -> dict[str, str]:
     return {s: values[0] for s, values in _multi(model, predicate).items()}
 
 
+def _count(value: str | None) -> int | None:
+    """A length as written (``16``); None when absent or not a whole number (a rule reports that)."""
+    return int(value) if value is not None and value.isdigit() else None
+
+
 def _own_part(attribute: str) -> str:
     """``.../DPT-NIK`` -> ``.../NIK``: the IRI whose local name is the attribute's own part."""
     key = local_name(attribute)
@@ -315,6 +323,8 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     required = _single(model, "spbe:wajib")
     order = _single(model, "spbe:urutan")
     pdp = _single(model, "spbe:kategoriDataPribadi")
+    patterns = _single(model, "spbe:pola")
+    shortest, longest = _single(model, "spbe:panjangMinimum"), _single(model, "spbe:panjangMaksimum")
     has_attribute = _multi(model, "spbe:memilikiAtribut")
     attributes: dict[str, AtributData] = {}
     for entity, attrs in has_attribute.items():
@@ -331,6 +341,9 @@ def build_view(model: LoadedModel) -> ArchitectureView:
                 required=required.get(iri) == "true",
                 order=int(order.get(iri, "0")),
                 pdp=_notation(pdp.get(iri)),
+                pattern=patterns.get(iri),
+                min_length=_count(shortest.get(iri)),
+                max_length=_count(longest.get(iri)),
             )
     openness, steward = _single(model, "spbe:keterbukaan"), _single(model, "spbe:waliData")
     producers, source = _multi(model, "spbe:produsenData"), _single(model, "spbe:sumberOtoritatif")

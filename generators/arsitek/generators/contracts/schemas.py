@@ -6,6 +6,7 @@ so whoever reads a contract sees what they are handling.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from arsitek.view import ArchitectureView, AtributData, DataInformasi, text
@@ -36,6 +37,13 @@ def attribute_schema(attribute: AtributData) -> dict[str, Any]:
     schema["title"] = text(attribute.label)
     if attribute.definition:
         schema["description"] = text(attribute.definition)
+    if schema.get("type") == "string":  # an attribute's own pattern and length (spbe:pola, spbe:panjang*)
+        if attribute.pattern:
+            schema["pattern"] = attribute.pattern
+        if attribute.min_length is not None:
+            schema["minLength"] = attribute.min_length
+        if attribute.max_length is not None:
+            schema["maxLength"] = attribute.max_length
     schema["x-arsitek-iri"] = attribute.iri
     schema["x-arsitek-description"] = bilingual(attribute.definition)
     if attribute.pdp:
@@ -69,7 +77,31 @@ def entity_schema(entity: DataInformasi, view: ArchitectureView) -> dict[str, An
     return schema
 
 
+def _fitting_example(attribute: AtributData) -> str | None:
+    """A value that meets the attribute's own pattern and length, from a few plain candidates.
+
+    Not a regex inverter: it covers the patterns architects write for codes (digits, capitals,
+    a fixed length). None when no candidate fits: the example then shows the plain value, which
+    a validator of the example against its schema reports (tests/test_contracts.py runs one).
+    """
+    low = attribute.min_length if attribute.min_length is not None else 1
+    high = attribute.max_length if attribute.max_length is not None else max(low, 16)
+    lengths = sorted({low, high, min(max(low, 8), high)})
+    candidates = [c * n for n in lengths for c in ("1", "A", "a")] + [("A1" * n)[:n] for n in lengths]
+    for candidate in candidates:
+        if low <= len(candidate) <= high and (
+            not attribute.pattern or re.search(attribute.pattern, candidate) is not None
+        ):
+            return candidate
+    return None
+
+
 def _example_value(attribute: AtributData) -> Any:
+    constrained = attribute.pattern or attribute.min_length is not None or attribute.max_length is not None
+    if constrained and XSD_TO_JSON.get(attribute.datatype, {"type": "string"}).get("type") == "string":
+        fitting = _fitting_example(attribute)
+        if fitting is not None:
+            return fitting
     keywords = XSD_TO_JSON.get(attribute.datatype, {"type": "string"})
     kind, fmt = keywords["type"], keywords.get("format")
     if kind == "integer":
