@@ -13,20 +13,23 @@ GUIDE = ROOT / "docs" / "modelling-guide.md"
 
 
 def turtle_blocks() -> list[str]:
+    """The guide's Turtle, prefixes first: the own-code example comes before the prefix block in the text."""
     return re.findall(r"```turtle\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
 
 
 def test_guide_has_prefixes_and_one_block_per_step() -> None:
     blocks = turtle_blocks()
-    assert blocks[0].lstrip().startswith("@prefix")
-    assert len(blocks) == 5
+    assert blocks[0].lstrip().startswith("kpu:RAB.09.01.01.01")  # an agency's own code, under a national one
+    assert blocks[1].lstrip().startswith("@prefix")
+    assert len(blocks) == 6
 
 
 def test_following_the_guide_adds_clean_elements(tmp_path: Path, validate: Validator, kpu_result) -> None:  # type: ignore[no-untyped-def]
     model = tmp_path / "model"
     shutil.copytree(ROOT / "model", model)
     added = model / "pilot.ttl"
-    added.write_text("\n".join(turtle_blocks()), encoding="utf-8")
+    blocks = turtle_blocks()
+    added.write_text("\n".join([blocks[1], blocks[0], *blocks[2:]]), encoding="utf-8")
 
     result = validate([model])
     new = [f for f in result.findings if f.location is not None and f.location.file.endswith("pilot.ttl")]
@@ -39,7 +42,9 @@ def test_following_the_guide_adds_clean_elements(tmp_path: Path, validate: Valid
 def test_breaking_a_guide_example_is_caught(tmp_path: Path, validate: Validator) -> None:
     model = tmp_path / "model"
     shutil.copytree(ROOT / "model", model)
-    text = "\n".join(turtle_blocks()).replace("spbe:autentikasi kode:auth-mtls", "spbe:autentikasi kode:auth-tanpa")
+    blocks = turtle_blocks()
+    text = "\n".join([blocks[1], blocks[0], *blocks[2:]])
+    text = text.replace("spbe:autentikasi kode:auth-mtls", "spbe:autentikasi kode:auth-tanpa")
     (model / "pilot.ttl").write_text(text, encoding="utf-8")
     result = validate([model])
     assert {f.rule_id for f in result.findings if f.severity == Severity.VIOLATION} == {"ARS-SEC-001"}

@@ -104,6 +104,8 @@ class AtributData(Element):
 class DataInformasi(Element):
     attributes: tuple[AtributData, ...] = ()
     openness: str | None = None  # terbuka / terbatas / tertutup
+    kind: str | None = None  # spbe:jenisData: statistik / geospasial / keuangan / lainnya
+    validity: str | None = None  # spbe:validitasData, a kode:Frekuensi notation (daily, yearly...)
     steward: str | None = None
     producers: tuple[str, ...] = ()
     source_app: str | None = None
@@ -346,6 +348,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
                 max_length=_count(longest.get(iri)),
             )
     openness, steward = _single(model, "spbe:keterbukaan"), _single(model, "spbe:waliData")
+    kinds, validities = _single(model, "spbe:jenisData"), _single(model, "spbe:validitasData")
     producers, source = _multi(model, "spbe:produsenData"), _single(model, "spbe:sumberOtoritatif")
     references = _multi(model, "spbe:merealisasikan")
     forms = _single(model, f"<{terms['form_code']}>") if "form_code" in terms else {}
@@ -359,6 +362,8 @@ def build_view(model: LoadedModel) -> ArchitectureView:
                 )
             ),
             openness=_notation(openness.get(iri)),
+            kind=_notation(kinds.get(iri)),
+            validity=_notation(validities.get(iri)),
             steward=steward.get(iri),
             producers=producers.get(iri, ()),
             source_app=source.get(iri),

@@ -17,7 +17,7 @@ from datetime import datetime
 from arsitek.generators.base import LANGS, Inputs, Plan
 from arsitek.output import Artifact
 from arsitek.text import spreadsheet_row
-from arsitek.view import ArchitectureView, text
+from arsitek.view import ArchitectureView, AtributData, text
 
 FIXED = datetime(2024, 1, 1, 0, 0, 0)
 
@@ -29,10 +29,13 @@ class DictionaryRow:
     attribute: str
     attribute_label: str
     datatype: str
+    constraint: str
     description_id: str
     description_en: str
     required: str
     openness: str
+    kind: str
+    validity: str
     pdp: str
     steward: str
     producer: str
@@ -48,10 +51,13 @@ COLUMNS = {
         "Atribut",
         "Label atribut",
         "Tipe data",
+        "Batasan nilai",
         "Deskripsi (id)",
         "Deskripsi (en)",
         "Wajib",
         "Keterbukaan (KIP)",
+        "Jenis data",
+        "Validitas data",
         "Kategori data pribadi (PDP)",
         "Walidata",
         "Produsen",
@@ -65,10 +71,13 @@ COLUMNS = {
         "Attribute",
         "Attribute label",
         "Datatype",
+        "Value constraint",
         "Description (id)",
         "Description (en)",
         "Required",
         "Openness (KIP)",
+        "Data kind",
+        "Data validity",
         "Personal-data category (PDP)",
         "Steward",
         "Producer",
@@ -95,12 +104,15 @@ def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[Di
                     attribute=attribute.name,
                     attribute_label=text(attribute.label, lang),
                     datatype=f"xsd:{attribute.datatype}",
+                    constraint=_constraint(attribute),
                     description_id=text(attribute.definition, "id"),
                     description_en=text(attribute.definition, "en"),
                     required=("ya" if lang == "id" else "yes")
                     if attribute.required
                     else ("tidak" if lang == "id" else "no"),
                     openness=entity.openness or "",
+                    kind=entity.kind or "",
+                    validity=entity.validity or "",
                     pdp=attribute.pdp or "",
                     steward=view.label(entity.steward, lang) if entity.steward else "",
                     producer="; ".join(view.label(p, lang) for p in entity.producers),
@@ -110,6 +122,13 @@ def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[Di
                 )
             )
     return out
+
+
+def _constraint(attribute: AtributData) -> str:
+    """``^[0-9]{16}$; 16`` or ``8–20``: the attribute's own pattern and length, as the contracts enforce them."""
+    low, high = attribute.min_length, attribute.max_length
+    length = "" if low is None and high is None else (str(low) if low == high else f"{low or 0}–{high or ''}")
+    return "; ".join(part for part in (attribute.pattern or "", length) if part)
 
 
 def to_csv(data: list[DictionaryRow], lang: str) -> str:
