@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("arsitek.cli", "arsitek.watch", "arsitek.__main__", "arsitek"),  # arsitek: the API for other tools
     ("arsitek.build", "arsitek.starter"),
     ("arsitek.generators", "arsitek.profil"),  # a profile builds on the generators' extension points
-    ("arsitek.view", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub"),
+    ("arsitek.view", "arsitek.header", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub"),
     (
         "arsitek.load", "arsitek.locate", "arsitek.source_file", "arsitek.guard", "arsitek.output",
         "arsitek.parallel", "arsitek.text", "arsitek.errors", "arsitek.paths", "arsitek.vocab",

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from arsitek.errors import UsageError
 from arsitek.facts import ModelFacts
+from arsitek.header import ModelHeader, model_version, read_header
 from arsitek.load import LoadedModel
 from arsitek.profiles import Profile
 from arsitek.text import readable
@@ -167,15 +168,6 @@ class ProsesBisnis(Element):
 class KesenjanganData(Element):
     concerns: tuple[str, ...] = ()
     consequence: Texts = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class ModelHeader:
-    """The model's own ontology header: what the site is called and says it is about."""
-
-    iri: str
-    title: Texts
-    description: Texts
 
 
 @dataclass
@@ -449,9 +441,9 @@ def build_view(model: LoadedModel) -> ArchitectureView:
         iri: KesenjanganData(**base(iri), concerns=concerns.get(iri, ()), consequence=consequences.get(iri, {}))  # type: ignore[arg-type]
         for iri in (of_class(gap_class) if gap_class else ())
     }
-    header = _model_header(model)
+    header = read_header(model, labels, definitions)
     return ArchitectureView(
-        version=_model_version(model, header),
+        version=model_version(model, header),
         header=header,
         prefixes=dict(model.prefixes),
         profiles=tuple(model.profiles),
@@ -473,37 +465,3 @@ def _subclasses(model: LoadedModel, iri: str) -> set[str]:
     """``iri`` and every class below it (``rdfs:subClassOf*``)."""
     rows = model.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{iri}> }}")
     return {row["c"].value for row in rows} | {iri}
-
-
-def _model_header(model: LoadedModel) -> ModelHeader:
-    """The model's own ``owl:Ontology``: its IRI, title and description, in both languages.
-
-    Of several ontologies in the model's files, the one that imports the most comes first (the
-    entry point that pulls in the others), then by IRI, so the pick is the same on every run.
-    """
-    model_graphs = {f.graph.value for f in model.model_files()}
-    solutions = model.store.query(
-        f"SELECT ?g ?o (COUNT(?i) AS ?n) WHERE {{ GRAPH ?g {{ ?o a <{OWL}Ontology> "
-        f"OPTIONAL {{ ?o <{OWL}imports> ?i }} }} }} GROUP BY ?g ?o"
-    )
-    assert isinstance(solutions, ox.QuerySolutions)
-    found = sorted(
-        (-int(row["n"].value), row["o"].value)
-        for row in solutions
-        if row["g"] is not None and row["g"].value in model_graphs and isinstance(row["o"], ox.NamedNode)
-    )
-    if not found:
-        return ModelHeader("", {}, {})
-    iri = found[0][1]
-    titles = _texts(model, "rdfs:label|dcterms:title")
-    descriptions = _texts(model, "skos:definition|dcterms:description|rdfs:comment")
-    return ModelHeader(iri, titles.get(iri, {}), descriptions.get(iri, {}))
-
-
-def _model_version(model: LoadedModel, header: ModelHeader) -> str:
-    """The ``owl:versionInfo`` of the model's own ontology header (:func:`_model_header`), or "0"."""
-    if not header.iri:
-        return "0"
-    solutions = model.query(f"SELECT ?v WHERE {{ <{header.iri}> <{OWL}versionInfo> ?v }}")
-    versions = sorted(readable(str(row["v"].value)) for row in solutions)
-    return versions[0] if versions else "0"

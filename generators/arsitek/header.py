@@ -1,0 +1,58 @@
+"""The model's own ontology header: what the site is called, what it says it is about, its version.
+
+Read from the model's files, never the vocabulary's, so a new agency's site carries its own name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from arsitek.load import LoadedModel
+from arsitek.text import readable
+from arsitek.vocab import OWL
+
+Texts = dict[str, str]
+
+
+@dataclass(frozen=True)
+class ModelHeader:
+    """The model's own ``owl:Ontology``: its IRI, title and description in each language."""
+
+    iri: str
+    title: Texts
+    description: Texts
+
+
+def read_header(model: LoadedModel, titles: dict[str, Texts], descriptions: dict[str, Texts]) -> ModelHeader:
+    """The header among the model's ontologies: the one that imports the most, then the first IRI.
+
+    The entry point that pulls in the others imports the most, so the pick is the file an
+    architect thinks of as the model, and the same on every run. ``titles`` and ``descriptions``
+    are the labels and definitions the view has read already.
+    """
+    model_graphs = {f.graph.value for f in model.model_files()}
+    solutions = model.store.query(
+        f"SELECT ?g ?o (COUNT(?i) AS ?n) WHERE {{ GRAPH ?g {{ ?o a <{OWL}Ontology> "
+        f"OPTIONAL {{ ?o <{OWL}imports> ?i }} }} }} GROUP BY ?g ?o"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    found = sorted(
+        (-int(row["n"].value), row["o"].value)
+        for row in solutions
+        if row["g"] is not None and row["g"].value in model_graphs and isinstance(row["o"], ox.NamedNode)
+    )
+    if not found:
+        return ModelHeader("", {}, {})
+    iri = found[0][1]
+    return ModelHeader(iri, titles.get(iri, {}), descriptions.get(iri, {}))
+
+
+def model_version(model: LoadedModel, header: ModelHeader) -> str:
+    """The header's ``owl:versionInfo`` (the first, when it has several), or "0"."""
+    if not header.iri:
+        return "0"
+    solutions = model.query(f"SELECT ?v WHERE {{ <{header.iri}> <{OWL}versionInfo> ?v }}")
+    versions = sorted(readable(str(row["v"].value)) for row in solutions)
+    return versions[0] if versions else "0"
