@@ -15,7 +15,7 @@ from arsitek.errors import ArsitekError
 from arsitek.load import load_model
 from arsitek.paths import DataFolders
 from arsitek.validate import ShapesGraph, ValidationResult, load_shapes, validate_model
-from arsitek.validate.checks import Check
+from arsitek.validate.checks import Check, expand_prefixed
 from arsitek.validate.compiler import Compiler, compiler_for
 from arsitek.validate.executor import SparqlEngine
 from arsitek.validate.planner import plan
@@ -35,6 +35,19 @@ def assert_same(sparql: ValidationResult, pyshacl: ValidationResult) -> None:
     ours = sorted((f.identity, tuple(sorted(f.message.items())), f.location) for f in sparql.findings)
     theirs = sorted((f.identity, tuple(sorted(f.message.items())), f.location) for f in pyshacl.findings)
     assert ours == theirs
+
+
+def test_a_custom_targets_prefixed_names_are_written_out_so_it_can_be_inlined_anywhere() -> None:
+    prefixes = {"skos": "http://www.w3.org/2004/02/skos/core#", "": "https://example.org/"}
+    text = (
+        'SELECT ?this WHERE { ?this skos:inScheme/:part ?s ; skos:notation "skos:x" . '
+        "<https://a/skos:b> ?p ?o # skos:y\n FILTER(?a<?b) ex:c }"
+    )
+    assert expand_prefixed(text, prefixes) == (
+        "SELECT ?this WHERE { ?this <http://www.w3.org/2004/02/skos/core#inScheme>/<https://example.org/part> ?s ; "
+        '<http://www.w3.org/2004/02/skos/core#notation> "skos:x" . '
+        "<https://a/skos:b> ?p ?o # skos:y\n FILTER(?a<?b) ex:c }"
+    )
 
 
 def test_every_rule_compiles(shapes: ShapesGraph) -> None:

@@ -297,14 +297,16 @@ def build_view(model: LoadedModel) -> ArchitectureView:
         classes = _subclasses(model, iri)
         return sorted(s for s, ts in types.items() if not classes.isdisjoint(ts))
 
+    process_iris = of_class(f"{SPBE}ProsesBisnis")
+    gap_iris = of_class(gap_class) if gap_class else []
     groups = [  # each kind's names are unique among that kind: its files share one folder
         of_type("DataInformasi"),
         [i for kind in ("Aplikasi", "AplikasiKhusus", "AplikasiUmum", "AplikasiInstansiLain") for i in of_type(kind)],
         of_type("Antarmuka"),
         of_type("Integrasi"),
         of_type("KebijakanAkses"),
-        of_class(f"{SPBE}ProsesBisnis"),
-        of_class(gap_class) if gap_class else [],
+        process_iris,
+        gap_iris,
     ]
     names: dict[str, str] = {}
     for group in groups:
@@ -433,13 +435,13 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     supported = _multi(model, "spbe:didukungOleh")
     processes = {
         iri: ProsesBisnis(**base(iri), supported_by=supported.get(iri, ()))  # type: ignore[arg-type]
-        for iri in of_class(f"{SPBE}ProsesBisnis")
+        for iri in process_iris
     }
     concerns = _multi(model, f"<{terms['gap_concerns']}>") if "gap_concerns" in terms else {}
     consequences = _texts(model, f"<{terms['gap_consequence']}>") if "gap_consequence" in terms else {}
     gaps = {
         iri: KesenjanganData(**base(iri), concerns=concerns.get(iri, ()), consequence=consequences.get(iri, {}))  # type: ignore[arg-type]
-        for iri in (of_class(gap_class) if gap_class else ())
+        for iri in gap_iris
     }
     header = read_header(model, labels, definitions)
     return ArchitectureView(

@@ -146,18 +146,15 @@ def rules(lang: str, ontology_dir: Path | None) -> None:
     from arsitek.profiles import installed
     from arsitek.validate import load_shapes
 
-    folders = data_folders(ontology_dir)
-    core = load_shapes([folders.shapes])
-    table = Table("Rule", "Severity", "Title" if lang == "en" else "Judul", box=None, pad_edge=False)
-    for rule in core.rules:
-        table.add_row(rule.rule_id, rule.severity.word, rule.title_in(lang))
-    console().print(table)
+    def print_rules(shapes: list[Path]) -> None:
+        table = Table("Rule", "Severity", "Title" if lang == "en" else "Judul", box=None, pad_edge=False)
+        for rule in load_shapes(shapes).rules:
+            table.add_row(rule.rule_id, rule.severity.word, rule.title_in(lang))
+        console().print(table)
+
+    print_rules([data_folders(ontology_dir).shapes])
     for profile in installed():  # a profile's rules apply only to a model that imports it
-        own = load_shapes(list(profile.shapes)).rules if profile.shapes else ()
-        if own:
+        if profile.shapes:
             heading = "Profil" if lang == "id" else "Profile"
             console().print(f"\n{heading} {profile.label.get(lang, profile.iri)} <{profile.iri}>", markup=False)
-            extra = Table("Rule", "Severity", "Title" if lang == "en" else "Judul", box=None, pad_edge=False)
-            for rule in own:
-                extra.add_row(rule.rule_id, rule.severity.word, rule.title_in(lang))
-            console().print(extra)
+            print_rules(list(profile.shapes))

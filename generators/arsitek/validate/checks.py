@@ -7,6 +7,7 @@ these helpers write the pieces of such queries so that none can raise an error i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -103,6 +104,30 @@ def after_where(select: str, pattern: str) -> str:
     if match is None:
         raise Unsupported("SPARQL query without a WHERE clause")
     return select[: match.end()] + f" {pattern} " + select[match.end() :]
+
+
+# A string, an IRI or a comment (left alone), or a prefixed name not part of a variable or another name.
+_PNAME = re.compile(
+    r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*)"""
+    r"|(?<![\w?$:.-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:((?:[\w-]|\.(?=[\w-]))*)"
+)
+
+
+def expand_prefixed(text: str, prefixes: Mapping[str, str]) -> str:
+    """``text`` with each prefixed name of ``prefixes`` written as a full IRI.
+
+    A custom target's query (sh:target/sh:select) is inlined into other queries (property checks,
+    planned passes) whose own prologue it cannot bring along; written out in full, it needs none.
+    Prefixes not in ``prefixes`` are left as written, so the store reports them as it would.
+    """
+
+    def full(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        namespace = prefixes.get(match.group(2) or "")
+        return match.group(0) if namespace is None else f"<{namespace}{match.group(3)}>"
+
+    return _PNAME.sub(full, text)
 
 
 def negate(condition: str) -> str:

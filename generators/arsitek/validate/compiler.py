@@ -261,10 +261,7 @@ class Compiler(ShapeFragments):
         )
 
     def prefixes(self) -> str:
-        rows = self.shapes.source.query(
-            f"SELECT ?p ?n WHERE {{ ?o <{SH}declare> ?d . ?d <{SH}prefix> ?p ; <{SH}namespace> ?n }} ORDER BY ?p"
-        )
-        return "".join(f"PREFIX {r['p'].value}: <{r['n'].value}>\n" for r in rows)
+        return "".join(f"PREFIX {p}: <{n}>\n" for p, n in self.declared_prefixes().items())
 
 
 def compiler_for(source: SparqlSource, shapes: ShapesGraph) -> Compiler:

@@ -19,6 +19,7 @@ from arsitek.validate.checks import (
     Unsupported,
     after_where,
     datatype_ok,
+    expand_prefixed,
     iri,
     negate,
     none_of,
@@ -43,6 +44,16 @@ class ShapeFragments:
         self.reach = reach  # asks the data which nodes a path query finds, while compiling
         self.compiled_from: set[str] = set()  # predicates whose triples were read to compile (reach)
         self.fresh = 0
+        self._prefixes: dict[str, str] | None = None
+
+    def declared_prefixes(self) -> dict[str, str]:
+        """The prefixes the shapes graph declares (sh:declare), for the SPARQL its shapes hold."""
+        if self._prefixes is None:
+            rows = self.shapes.source.query(
+                f"SELECT ?p ?n WHERE {{ ?o <{SH}declare> ?d . ?d <{SH}prefix> ?p ; <{SH}namespace> ?n }} ORDER BY ?p"
+            )
+            self._prefixes = {r["p"].value: r["n"].value for r in rows}
+        return self._prefixes
 
     def instance_of(self, var: str, cls: Term, type_var: str = "", listed: bool = False) -> str:
         """A pattern: the node in ``var`` is an instance of ``cls`` or of one of its subclasses.
@@ -135,7 +146,7 @@ class ShapeFragments:
             select = self.one(target, f"{SH}select")
             if select is None:
                 raise Unsupported("non-SPARQL custom target")
-            text = select.value
+            text = expand_prefixed(select.value, self.declared_prefixes())
             if values:
                 text = after_where(text, values)
             parts.append(f"{{ {text} }}")
