@@ -53,6 +53,28 @@ class ModelFacts:
         return {iri: code for iri, (_, code) in self.concepts.items() if code}
 
     @cached_property
+    def inverse_labels(self) -> dict[str, Texts]:
+        """Property IRI -> the label of the property declared its ``owl:inverseOf``, for relations read backwards.
+
+        A regulation's page lists what rests on it as "governs", not as "<- legal basis".
+        """
+        out: dict[str, Texts] = {}
+        query = "SELECT ?p ?q WHERE { ?q <http://www.w3.org/2002/07/owl#inverseOf> ?p FILTER(isIRI(?p) && isIRI(?q)) }"
+        for row in self._model.query(query):
+            if label := self._labels.get(row["q"].value):
+                out.setdefault(row["p"].value, label)
+        return out
+
+    @cached_property
+    def source_status(self) -> dict[str, list[str]]:
+        """Every source's strength as codes (P, M, T, U: spbe:statusSumber), sorted; shown beside its name."""
+        status: dict[str, list[str]] = defaultdict(list)
+        query = f"SELECT ?s ?n WHERE {{ ?s <{SPBE}statusSumber> ?c . ?c <{SKOS}notation> ?n }}"
+        for row in self._model.query(query):
+            status[row["s"].value].append(row["n"].value)
+        return {iri: sorted(codes) for iri, codes in status.items()}
+
+    @cached_property
     def source_urls(self) -> dict[str, list[str]]:
         """Every source (spbe:Sumber) with its addresses, sorted; an empty list when it has none."""
         urls: dict[str, list[str]] = defaultdict(list)

@@ -109,7 +109,10 @@ class DataInformasi(Element):
     validity: str | None = None  # spbe:validitasData, a kode:Frekuensi notation (daily, yearly...)
     steward: str | None = None
     producers: tuple[str, ...] = ()
-    source_app: str | None = None
+    #: the application holding the legal record, or the business process that makes a paper one
+    authoritative_source: str | None = None
+    #: applications keeping a digital copy of a legal record they are not the source of
+    digital_copies: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     form: str | None = None
 
@@ -147,6 +150,8 @@ class Integrasi(Element):
     encryption: str | None = None
     status: str | None = None
     see_also: tuple[str, ...] = ()
+    #: the infrastructure it travels over: a network, a data centre, a middleware layer (SPL/SPLP)
+    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,6 +349,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     openness, steward = _single(model, "spbe:keterbukaan"), _single(model, "spbe:waliData")
     kinds, validities = _single(model, "spbe:jenisData"), _single(model, "spbe:validitasData")
     producers, source = _multi(model, "spbe:produsenData"), _single(model, "spbe:sumberOtoritatif")
+    copies = _multi(model, "spbe:salinanDigital")
     references = _multi(model, "spbe:merealisasikan")
     forms = _single(model, f"<{terms['form_code']}>") if "form_code" in terms else {}
     entities = {
@@ -360,7 +366,8 @@ def build_view(model: LoadedModel) -> ArchitectureView:
             validity=_notation(validities.get(iri)),
             steward=steward.get(iri),
             producers=producers.get(iri, ()),
-            source_app=source.get(iri),
+            authoritative_source=source.get(iri),
+            digital_copies=copies.get(iri, ()),
             references=references.get(iri, ()),
             form=forms.get(iri),
         )
@@ -404,6 +411,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     plain = {name: _single(model, predicate) for name, predicate in fields.items()}
     codes = {name: _single(model, predicate) for name, predicate in coded.items()}
     carried, see_also = _multi(model, "spbe:membawaData"), _multi(model, "rdfs:seeAlso")
+    over = _multi(model, "spbe:melaluiInfrastruktur")
     integrations = {
         iri: Integrasi(
             **base(iri),  # type: ignore[arg-type]
@@ -414,6 +422,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
             **{name: _notation(values.get(iri)) for name, values in codes.items()},  # type: ignore[arg-type]
             data=carried.get(iri, ()),
             see_also=see_also.get(iri, ()),
+            via=over.get(iri, ()),
         )
         for iri in of_type("Integrasi")
     }

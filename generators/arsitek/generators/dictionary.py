@@ -40,6 +40,7 @@ class DictionaryRow:
     steward: str
     producer: str
     source: str
+    digital_copy: str
     consumers: str
     rad: str
 
@@ -62,6 +63,7 @@ COLUMNS = {
         "Walidata",
         "Produsen",
         "Sumber otoritatif",
+        "Salinan digital",
         "Konsumen",
         "Referensi RAD",
     ],
@@ -82,6 +84,7 @@ COLUMNS = {
         "Steward",
         "Producer",
         "Authoritative source",
+        "Digital copy",
         "Consumers",
         "RAD reference",
     ],
@@ -116,7 +119,8 @@ def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[Di
                     pdp=attribute.pdp or "",
                     steward=view.label(entity.steward, lang) if entity.steward else "",
                     producer="; ".join(view.label(p, lang) for p in entity.producers),
-                    source=view.label(entity.source_app, lang) if entity.source_app else "",
+                    source=view.label(entity.authoritative_source, lang) if entity.authoritative_source else "",
+                    digital_copy="; ".join(view.label(a, lang) for a in entity.digital_copies),
                     consumers="; ".join(sorted(consumers.get(entity.iri, set()))),
                     rad=rad,
                 )

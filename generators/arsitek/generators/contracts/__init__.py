@@ -179,6 +179,8 @@ def _catalogue(view: ArchitectureView, contracts_of: dict[str, list[dict[str, st
                 "provider": {"iri": flow.source, "label": view.label(flow.source)},
                 "consumer": {"iri": flow.target, "label": view.label(flow.target)},
                 "pattern": flow.pattern,
+                "interface": _interface(view, flow.interface),
+                "via": [{"iri": i, "label": view.label(i)} for i in flow.via],
                 "direction": flow.direction,
                 "protocol": flow.protocol,
                 "authentication": flow.authentication,
@@ -190,6 +192,14 @@ def _catalogue(view: ArchitectureView, contracts_of: dict[str, list[dict[str, st
             }
         )
     return rows
+
+
+def _interface(view: ArchitectureView, iri: str | None) -> dict[str, Any] | None:
+    """The interface a flow runs through, with its API kind (web, program or local API)."""
+    if not iri:
+        return None
+    interface = view.interfaces.get(iri)
+    return {"iri": iri, "label": view.label(iri), "api_kind": interface.api_kind if interface else None}
 
 
 def for_application(artifacts: list[Artifact], view: ArchitectureView, app: str) -> list[Artifact]:

@@ -68,8 +68,11 @@ def entity_schema(entity: DataInformasi, view: ArchitectureView) -> dict[str, An
         "x-arsitek-openness": entity.openness,
         "x-arsitek-personal-data": entity.personal,
     }
-    if entity.source_app:
-        schema["x-arsitek-authoritative-source"] = {"iri": entity.source_app, "label": view.label(entity.source_app)}
+    if source := entity.authoritative_source:
+        kind = "application" if source in view.applications else "business-process"
+        schema["x-arsitek-authoritative-source"] = {"iri": source, "label": view.label(source), "kind": kind}
+    if entity.digital_copies:
+        schema["x-arsitek-digital-copy"] = [{"iri": a, "label": view.label(a)} for a in entity.digital_copies]
     if entity.steward:
         schema["x-arsitek-steward"] = {"iri": entity.steward, "label": view.label(entity.steward)}
     if entity.form:

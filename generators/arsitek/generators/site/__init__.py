@@ -276,9 +276,11 @@ def _matrices(site: Site, lang: str) -> dict[str, Any]:
     apps = [p for p in site.by_kind("aplikasi") if view.applications.get(p.iri)]
     entities = site.by_kind("data")
     crud: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entity in view.entities.values():  # the authoritative source creates, reads and updates
-        if entity.source_app:
-            crud[(entity.iri, entity.source_app)].update("CRU")
+    for entity in view.entities.values():  # the authoritative application creates, reads and updates
+        if entity.authoritative_source in view.applications:
+            crud[(entity.iri, entity.authoritative_source)].update("CRU")
+        for copy in entity.digital_copies:  # an aid creates its digital copy and reads it
+            crud[(entity.iri, copy)].update("CR")
     for app in view.applications.values():
         for data in app.holds:
             crud[(data, app.iri)].add("R")

@@ -350,15 +350,25 @@ def lineage(site: Site, entity: str, lang: str) -> Drawing:
         if producer in site.pages:
             _node(graph, site.pages[producer], lang, "../")
             _edge(graph, nid(producer), nid(entity), label="produsen" if lang == "id" else "produces")
-    if data.source_app and data.source_app in site.pages:
-        _node(graph, site.pages[data.source_app], lang, "../")
+    if data.authoritative_source and data.authoritative_source in site.pages:
+        _node(graph, site.pages[data.authoritative_source], lang, "../")
         _edge(
             graph,
             nid(entity),
-            nid(data.source_app),
+            nid(data.authoritative_source),
             label="sumber otoritatif" if lang == "id" else "authoritative source",
             style="dashed",
         )
+    for copy in data.digital_copies:
+        if copy in site.pages:
+            _node(graph, site.pages[copy], lang, "../")
+            _edge(
+                graph,
+                nid(entity),
+                nid(copy),
+                label="salinan digital" if lang == "id" else "digital copy",
+                style="dotted",
+            )
     for flow in site.flows_carrying(entity):
         integration = site.view.integrations[flow]
         for end in (integration.source, integration.target):

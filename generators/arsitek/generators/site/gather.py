@@ -20,9 +20,10 @@ from arsitek.generators.site.parts import SiteParts
 from arsitek.text import readable, safe_url
 from arsitek.validate.findings import Finding, ValidationResult
 from arsitek.view import ArchitectureView, local_name, text, unique_names
-from arsitek.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, SPBE
+from arsitek.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, SPBE, XSD
 
 Texts = dict[str, str]
+ANY_URI = f"{XSD}anyURI"
 SKIP_PROPERTIES = {f"{RDF}type", f"{RDFS}label", f"{SKOS}definition", f"{DCTERMS}source", f"{SKOS}prefLabel"}
 
 
@@ -58,6 +59,8 @@ class Row:
     prop: str
     label: Texts
     values: list[Value]
+    #: an incoming relation named by its inverse property ("governs"), so read forwards
+    inverted: bool = False
 
 
 @dataclass
@@ -184,6 +187,7 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
                     if isinstance(obj, ox.NamedNode) and obj.value in pages:
                         incoming[obj.value][predicate].append(subject)
     sources = _sources(view, labels)
+    inverse = view.facts.inverse_labels
     findings: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         findings[finding.focus_node].append(finding)
@@ -191,6 +195,8 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
     def value(term: ox.NamedNode | ox.Literal) -> Value:
         if isinstance(term, ox.Literal):
             shown = readable(term.value)
+            if term.datatype.value == ANY_URI:  # a web address (a regulation's JDIH page): a link if safe
+                return Value(text={"id": shown, "en": shown}, url=term.value)
             return Value(text={term.language: shown} if term.language else {"id": shown, "en": shown})
         iri = term.value
         if iri in pages:
@@ -231,8 +237,9 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
             page.incoming.append(
                 Row(
                     prop,
-                    labels.get(prop, {"en": local_name(prop)}),
+                    inverse.get(prop) or labels.get(prop, {"en": local_name(prop)}),
                     [Value(text=pages[s].label, href=pages[s].path, iri=s) for s in subjects],
+                    inverted=prop in inverse,
                 )
             )
         page.sources = [sources[s.value] for s in props.get(f"{DCTERMS}source", []) if s.value in sources]
@@ -268,8 +275,13 @@ def _merge_languages(terms: list[ox.NamedNode | ox.Literal]) -> list[Texts]:
 
 
 def _sources(view: ArchitectureView, labels: dict[str, Texts]) -> dict[str, Value]:
+    """Each source as a link, its strength (P/M/T/U) after its name, so a reader sees what rests on a transcription."""
     out = {}
+    status = view.facts.source_status
     for iri, urls in view.facts.source_urls.items():
         links = [url for url in urls if safe_url(url)]
-        out[iri] = Value(text=labels.get(iri, {"en": local_name(iri)}), url=links[0] if links else None, iri=iri)
+        label = labels.get(iri, {"en": local_name(iri)})
+        if codes := status.get(iri):
+            label = {lang: f"{name} [{'/'.join(codes)}]" for lang, name in label.items()}
+        out[iri] = Value(text=label, url=links[0] if links else None, iri=iri)
     return out

@@ -2,7 +2,8 @@
 
 The dependency graph points from dependent to dependency: a process depends on
 the applications that support it, an application on its host and on the
-applications it receives data from, a data entity on its authoritative source.
+applications it receives data from, a data entity on its authoritative source and digital copies, an
+element on the regulations it rests on.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ DEPENDS: dict[str, str] = {
     "dihostingDi": "forward",
     "menyimpanData": "forward",
     "sumberOtoritatif": "forward",
+    "salinanDigital": "forward",
+    "dasarHukum": "forward",  # what a regulation governs changes when the regulation does
     "pemulihan": "forward",
     "bagianDari": "backward",  # a parent process depends on its sub-processes
 }

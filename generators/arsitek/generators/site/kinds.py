@@ -13,7 +13,7 @@ from arsitek.vocab import SPBE
 class Kind:
     slug: str
     label: dict[str, str]
-    domain: str  # one of the six SPBE domains, or "organisasi"
+    domain: str  # one of the six SPBE domains, or "organisasi" (organisation and governance)
 
 
 KINDS: dict[str, Kind] = {
@@ -27,6 +27,8 @@ KINDS: dict[str, Kind] = {
         Kind("integrasi", {"id": "Integrasi", "en": "Integrations"}, "aplikasi"),
         Kind("infrastruktur", {"id": "Infrastruktur", "en": "Infrastructure"}, "infrastruktur"),
         Kind("organisasi", {"id": "Organisasi", "en": "Organisations"}, "organisasi"),
+        Kind("regulasi", {"id": "Regulasi", "en": "Regulations"}, "organisasi"),
+        Kind("prinsip", {"id": "Prinsip arsitektur", "en": "Architecture principles"}, "organisasi"),
         Kind("peran", {"id": "Peran", "en": "Roles"}, "keamanan"),
         Kind("akses", {"id": "Kebijakan akses", "en": "Access policies"}, "keamanan"),
         Kind("kontrol", {"id": "Kontrol dan kebijakan keamanan", "en": "Security controls and policies"}, "keamanan"),
@@ -58,6 +60,8 @@ CLASS_KIND: list[tuple[str, str]] = [
     (f"{SPBE}Infrastruktur", "infrastruktur"),
     (f"{SPBE}UnitOrganisasi", "organisasi"),
     (f"{SPBE}Instansi", "organisasi"),
+    (f"{SPBE}Regulasi", "regulasi"),
+    (f"{SPBE}PrinsipArsitektur", "prinsip"),
     (f"{SPBE}Peran", "peran"),
     (f"{SPBE}KebijakanAkses", "akses"),
     (f"{SPBE}KontrolKeamanan", "kontrol"),
