@@ -78,7 +78,7 @@ def test_openapi_examples_match_their_schemas(kpu: dict[str, str]) -> None:
 
 def test_entity_schemas_pass_the_metaschema_and_their_examples(kpu: dict[str, str]) -> None:
     schemas = documents(kpu, "schemas/", ".schema.json")
-    assert len(schemas) == 31
+    assert len(schemas) == 34
     for path, schema in schemas.items():
         jsonschema.Draft202012Validator.check_schema(schema)
         example = json.loads(kpu[path.replace("schemas/", "schemas/examples/").replace(".schema.json", ".json")])
@@ -118,13 +118,13 @@ def test_sql_runs_in_sqlite(kpu: dict[str, str]) -> None:
     for script in _sql_files(kpu):
         connection.executescript(script)
     connection.execute(
-        "INSERT INTO src_sirekap_web__hasil_pemilu (jenis_pemilihan, peserta, perolehan_suara, kursi) "
-        "VALUES ('DPR', 'Partai A', 100, 3)"
+        "INSERT INTO src_sirekap_web__d_hasil_kecamatan (kode_wilayah, jenis_pemilihan, perolehan_suara) "
+        "VALUES ('110101', 'DPR', 100)"
     )
     rows = connection.execute(
         "SELECT sumber, entitas, kesenjangan, perolehan_suara FROM analitik_data_pemilu_terpadu ORDER BY sumber"
     ).fetchall()
-    assert ("sirekap_web", "hasil_pemilu", None, 100) in rows
+    assert ("sirekap_web", "d_hasil_kecamatan", None, 100) in rows
     assert [r for r in rows if r[0] == "kesenjangan"] == [("kesenjangan", None, "kesenjangan_hasil2004_2014", None)]
     tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"dim_sumber", "dim_dpt", "dim_calon", "fakta_hasil_pemilu"} <= tables or "dim_tps" in tables
@@ -261,3 +261,21 @@ def test_kitchen_sink_snapshot(folders: DataFolders) -> None:
     assert sorted(produced) == sorted(stored)
     for path in produced:
         assert produced[path] == stored[path], f"{path} differs from its snapshot"
+
+
+def test_contracts_say_a_paper_record_is_the_source_and_sirekap_its_copy(kpu: dict[str, str]) -> None:
+    schema = json.loads(kpu["schemas/c_hasil.schema.json"])
+    assert schema["x-arsitek-authoritative-source"]["kind"] == "business-process"
+    assert schema["x-arsitek-authoritative-source"]["iri"].endswith("/PenghitunganSuaraTps")
+    assert [c["iri"].rsplit("/", 1)[1] for c in schema["x-arsitek-digital-copy"]] == ["SirekapMobile"]
+    assert json.loads(kpu["schemas/dpt.schema.json"])["x-arsitek-authoritative-source"]["kind"] == "application"
+
+
+def test_catalogue_names_each_flows_interface_kind_and_middleware(kpu: dict[str, str]) -> None:
+    flows = {f["iri"].rsplit("/", 1)[1]: f for f in json.loads(kpu["catalogue.json"])["integrations"]}
+    kinds = {f["interface"]["api_kind"] for f in flows.values() if f["interface"]}
+    assert kinds == {"web-api", "program-api"}  # the local API sits inside one device: no flow crosses it
+    via = {v["iri"].rsplit("/", 1)[1] for v in flows["IntegrasiOpenDataSdi"]["via"]}
+    assert via == {"SplKPU", "SPLP", "JaringanIntraPemerintah"}
+    assert {c["kind"] for c in flows["FederasiDapilAnalitik"]["contracts"]} == {"SQL views"}
+    assert "interface and middleware" in kpu["catalogue.md"]

@@ -133,8 +133,8 @@ def test_every_malformed_request_gets_a_json_answer_and_one_log_line(
 
 
 def test_head_answers_as_get_without_a_body_and_keeps_the_connection_usable(stub: tuple[str, int]) -> None:
-    head = b"HEAD /hasil-pemilu HTTP/1.1\r\nHost: x\r\nX-API-Key: stub\r\n\r\n"
-    get = b"GET /hasil-pemilu HTTP/1.1\r\nHost: x\r\nX-API-Key: stub\r\n\r\n"
+    head = b"HEAD /d-hasil-kecamatan HTTP/1.1\r\nHost: x\r\nX-API-Key: stub\r\n\r\n"
+    get = b"GET /d-hasil-kecamatan HTTP/1.1\r\nHost: x\r\nX-API-Key: stub\r\n\r\n"
     with socket.create_connection(stub, timeout=10) as connection:
         connection.sendall(head + get)
         connection.settimeout(1.0)
@@ -180,7 +180,7 @@ def test_idle_and_slow_peers_are_bounded(stub: tuple[str, int]) -> None:
 
 
 def test_a_burst_of_a_thousand_requests_is_answered(stub: tuple[str, int]) -> None:
-    url = f"http://{stub[0]}:{stub[1]}/hasil-pemilu"
+    url = f"http://{stub[0]}:{stub[1]}/d-hasil-kecamatan"
 
     def client(n: int) -> list[int]:
         with httpx.Client(timeout=10, headers={"X-API-Key": "stub"}) as session:

@@ -363,7 +363,7 @@ def test_markdown_carries_no_html_and_no_link(hostile_build: tuple[Path, object]
     catalogue = (out / "contracts" / "catalogue.md").read_text(encoding="utf-8")
     assert "<b>" not in catalogue and "Flow \\| to &lt;b&gt;warehouse&lt;/b&gt;" in catalogue
     rows = [line for line in catalogue.splitlines() if line.startswith("| ")]
-    assert all(line.count(" | ") == 7 for line in rows), "no label adds a column"
+    assert all(line.count(" | ") == 8 for line in rows), "no label adds a column"
 
 
 # --- names that collide -------------------------------------------------------------------------

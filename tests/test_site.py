@@ -243,7 +243,7 @@ def test_dictionary_downloads_hold_every_attribute(site: Path, folders: DataFold
         sheet = book.active
         cells = list(sheet.iter_rows(values_only=True))
         assert sorted((str(r[0]), str(r[2])) for r in cells[1:]) == expected
-        assert len(cells[0]) == 18 and cells[0][12] in ("Kategori data pribadi (PDP)", "Personal-data category (PDP)")
+        assert len(cells[0]) == 19 and cells[0][12] in ("Kategori data pribadi (PDP)", "Personal-data category (PDP)")
         assert cells[0][5] in ("Batasan nilai", "Value constraint")
 
 
@@ -270,7 +270,7 @@ def test_the_workbook_keeps_text_as_text_with_a_frozen_filtered_header() -> None
     assert {'\'=HYPERLINK("http://evil")', "'-", "'@SUM(A1)", "0123", "1e5"} <= {c for row in cells for c in row}
     written = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
     assert all(cell.data_type == "s" and cell.hyperlink is None for cell in written)
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:R4" and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:S4" and sheet["A1"].font.b
     assert book.properties.creator == "arsitek" and book.properties.created.year == 2024
 
 

@@ -51,17 +51,17 @@ def call(url: str, method: str = "GET", body: Any = None, key: str | None = "stu
 
 
 def test_answers_with_schema_valid_examples(base_url: str) -> None:
-    status, _, body = call(f"{base_url}/hasil-pemilu?limit=5")
+    status, _, body = call(f"{base_url}/d-hasil-kecamatan?limit=5")
     assert status == 200 and body["items"][0]["perolehan_suara"] == 1
     status, _, body = call(f"{base_url}/c-hasil/3101011001001")
     assert status == 200 and set(body) >= {"kode_tps", "jenis_pemilihan", "perolehan_suara"}
 
 
 def test_checks_requests_against_the_contract(base_url: str) -> None:
-    assert call(f"{base_url}/hasil-pemilu", key=None)[0] == 401
-    assert call(f"{base_url}/hasil-pemilu", key="wrong")[0] == 401
-    assert call(f"{base_url}/hasil-pemilu?limit=0")[0] == 400
-    assert call(f"{base_url}/hasil-pemilu?limit=abc")[0] == 400
+    assert call(f"{base_url}/d-hasil-kecamatan", key=None)[0] == 401
+    assert call(f"{base_url}/d-hasil-kecamatan", key="wrong")[0] == 401
+    assert call(f"{base_url}/d-hasil-kecamatan?limit=0")[0] == 400
+    assert call(f"{base_url}/d-hasil-kecamatan?limit=abc")[0] == 400
     status, _, body = call(f"{base_url}/c-hasil", "POST", {"kode_tps": "3101011001001"})
     assert status == 422 and "perolehan_suara" in body["message"]
     good = {"kode_tps": "3101011001001", "jenis_pemilihan": "PPWP", "perolehan_suara": 10, "suara_tidak_sah": 1}

@@ -244,7 +244,8 @@ def context(site: Site, page: Page, lang: str) -> Drawing:
                 if not value.iri or value.iri not in site.pages or value.iri == page.iri or shown >= 24:
                     continue
                 _node(graph, site.pages[value.iri], lang, "../")
-                ends = (page.iri, value.iri) if outgoing else (value.iri, page.iri)
+                forwards = outgoing or row.inverted  # "governs" reads from this page's element
+                ends = (page.iri, value.iri) if forwards else (value.iri, page.iri)
                 _edge(graph, nid(ends[0]), nid(ends[1]), label=_plain(text(row.label, lang)))
                 shown += 1
     return graph
