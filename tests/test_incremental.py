@@ -199,3 +199,35 @@ def test_watch_refuses_an_endpoint() -> None:
     result = arsitek("validate", "--watch", "--endpoint", "http://127.0.0.1:9/query")
     assert result.returncode == 2
     assert "--watch prints the text report of local files" in result.stderr
+
+
+INTERRUPTED_WHILE_WAITING = """
+import signal, time
+from arsitek import parallel
+
+def big():
+    time.sleep(1.0)
+    return b"x" * (8 << 20)  # far more than a pipe holds: the child blocks until someone reads
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+signal.setitimer(signal.ITIMER_REAL, 0.3)
+running = parallel.start(big)
+try:
+    running.result()
+except KeyboardInterrupt:
+    print("interrupted and ended")
+"""
+
+
+def test_an_interrupt_while_waiting_for_a_child_does_not_hang(tmp_path: Path) -> None:
+    """Ctrl+C while the parent waits for a forked child's result: the child is stopped, not waited for.
+
+    It hung `validate --watch` on a loaded machine: the child blocked writing a result nobody read,
+    and the parent waited for it to end.
+    """
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_WAITING], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "interrupted and ended" in done.stdout

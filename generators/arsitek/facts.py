@@ -66,6 +66,16 @@ class ModelFacts:
         return out
 
     @cached_property
+    def subclasses(self) -> dict[str, set[str]]:
+        """Each class with every class beneath it (itself included), read in one query: a profile's
+        election stage is a business process without the model saying so."""
+        below: dict[str, set[str]] = defaultdict(set)
+        query = "SELECT ?c ?up WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?up FILTER(isIRI(?up)) }"
+        for row in self._model.query(query):
+            below[row["up"].value].add(row["c"].value)
+        return below
+
+    @cached_property
     def source_status(self) -> dict[str, list[str]]:
         """Every source's strength as codes (P, M, T, U: spbe:statusSumber), sorted; shown beside its name."""
         status: dict[str, list[str]] = defaultdict(list)

@@ -218,6 +218,11 @@ class Running:
             return self._done
         try:
             return _receive(self._reader)
+        except BaseException:
+            # Interrupted while waiting (Ctrl+C in `validate --watch`): the child may be blocked sending a
+            # result nobody will read, so joining it would wait for ever. It is stopped first.
+            self._child.terminate()
+            raise
         finally:
             self._end()
 

@@ -101,3 +101,28 @@ def generate(
     with _progress() as progress:
         written = pipeline.build(options, target, report(lang), notice, [kind], overrides, progress)
     _wrote(written, target)
+
+
+@cli.group()
+def export() -> None:
+    """Outputs for the tools an agency already uses (spreadsheets)."""
+
+
+@export.command("xlsx")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_dir_option(Path("build/tabel"))
+@click.option("--allow-invalid", is_flag=True, help="Export even when the model has Violations.")
+@model_options
+def export_xlsx(
+    paths: tuple[Path, ...], out_dir: Path, allow_invalid: bool, lang: str, ontology_dir: Path | None, engine: str
+) -> None:
+    """The SIA-SPBE domain tables as one workbook per language (OUTPUT/unduh/tabel-sia-spbe-LANG.xlsx).
+
+    A sheet per domain and infrastructure object, columns in the template's order
+    (generators/arsitek/templates/workbook/sia-spbe.ttl), codes with their names,
+    a frozen and filtered header. `arsitek build` writes the same files into the site.
+    """
+    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, False)
+    with _progress() as progress:
+        written = pipeline.build(options, out_dir, report(lang), notice, ["workbook"], {}, progress)
+    _wrote(written, out_dir)

@@ -25,8 +25,10 @@ def _register_builtins() -> None:
     from arsitek.generators.dictionary import DictionaryGenerator
     from arsitek.generators.reports import ReportsGenerator
     from arsitek.generators.site.generator import SiteGenerator
+    from arsitek.generators.workbook import WorkbookGenerator
 
-    for generator in (DictionaryGenerator(), ContractsGenerator(), ReportsGenerator(), SiteGenerator()):
+    builtins = (DictionaryGenerator(), WorkbookGenerator(), ContractsGenerator(), ReportsGenerator(), SiteGenerator())
+    for generator in builtins:
         register(generator)
 
 

@@ -172,10 +172,11 @@ def to_xlsx(data: list[DictionaryRow], lang: str) -> bytes:
     for number, row in enumerate(data, start=1):
         sheet.write_row(number, 0, spreadsheet_row(vars(row).values()))
     book.close()
-    return _stable_zip(raw.getvalue())
+    return stable_zip(raw.getvalue())
 
 
-def _stable_zip(data: bytes) -> bytes:
+def stable_zip(data: bytes) -> bytes:
+    """The same bytes on every run: entries sorted, every timestamp the fixed one."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
