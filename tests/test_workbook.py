@@ -110,3 +110,24 @@ def test_export_xlsx_writes_both_languages_into_a_folder_it_owns(tmp_path: Path)
         [sys.executable, "-m", "arsitek", "export", "xlsx", "-o", str(mine)], capture_output=True, text=True
     )
     assert refused.returncode == 2 and (mine / "notes.txt").read_text(encoding="utf-8") == "an architect's file"
+
+
+def test_an_agencys_own_mapping_changes_the_columns_without_code(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from arsitek.generators.workbook import MAPPING
+
+    own = tmp_path / "template.ttl"
+    own.write_text(
+        MAPPING.read_text(encoding="utf-8").replace('"Nama Aplikasi"@id', '"Nama Sistem"@id'), encoding="utf-8"
+    )
+    out = tmp_path / "tabel"
+    done = subprocess.run(
+        [sys.executable, "-m", "arsitek", "export", "xlsx", "--mapping", str(own), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out / "unduh" / "tabel-sia-spbe-id.xlsx")
+    assert book["Aplikasi"]["B1"].value == "Nama Sistem"

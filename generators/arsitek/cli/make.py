@@ -111,10 +111,22 @@ def export() -> None:
 @export.command("xlsx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_dir_option(Path("build/tabel"))
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Your own sheet and column mapping (Turtle), when your template differs from SIA-SPBE's.",
+)
 @click.option("--allow-invalid", is_flag=True, help="Export even when the model has Violations.")
 @model_options
 def export_xlsx(
-    paths: tuple[Path, ...], out_dir: Path, allow_invalid: bool, lang: str, ontology_dir: Path | None, engine: str
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    mapping: Path | None,
+    allow_invalid: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
 ) -> None:
     """The SIA-SPBE domain tables as one workbook per language (OUTPUT/unduh/tabel-sia-spbe-LANG.xlsx).
 
@@ -122,7 +134,10 @@ def export_xlsx(
     (generators/arsitek/templates/workbook/sia-spbe.ttl), codes with their names,
     a frozen and filtered header. `arsitek build` writes the same files into the site.
     """
+    from arsitek.generators.workbook import WorkbookGenerator
+
     options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, False)
     with _progress() as progress:
-        written = pipeline.build(options, out_dir, report(lang), notice, ["workbook"], {}, progress)
+        overrides = {"workbook": WorkbookGenerator(mapping=mapping)} if mapping else {}
+        written = pipeline.build(options, out_dir, report(lang), notice, ["workbook"], overrides, progress)
     _wrote(written, out_dir)

@@ -145,9 +145,9 @@ def to_xlsx(view: ArchitectureView, lang: str, sheets: Sequence[Sheet] | None = 
     return stable_zip(raw.getvalue())
 
 
-def downloads(view: ArchitectureView, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
+def downloads(view: ArchitectureView, mapping: Path = MAPPING, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
     """The workbook in each language, beside the data dictionary under the site's ``unduh/``."""
-    sheets = read_mapping()
+    sheets = read_mapping(mapping)
     for lang in langs:
         yield (f"unduh/tabel-sia-spbe-{lang}.xlsx", to_xlsx(view, lang, sheets))
 
@@ -161,6 +161,8 @@ class WorkbookGenerator:
     needs: tuple[str, ...] = ()
     joins: str | None = None
     also: tuple[str, ...] = ()
+    #: the agency's own mapping of sheets and columns, when its template differs from SIA-SPBE's
+    mapping: Path = MAPPING
 
     def plan(self, inputs: Inputs, plans: Mapping[str, Plan]) -> Plan:
-        return Plan(tasks=[lambda: downloads(inputs.view)])
+        return Plan(tasks=[lambda: downloads(inputs.view, self.mapping)])

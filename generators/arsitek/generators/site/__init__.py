@@ -20,7 +20,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 from networkx import DiGraph
 
-from arsitek.generators import dictionary
+from arsitek.generators import dictionary, workbook
 from arsitek.generators.contracts import Contracts
 from arsitek.generators.site import diagrams
 from arsitek.generators.site.extensions import site_parts
@@ -58,7 +58,8 @@ def build_site(
     """
     prepared = prepare_site(view, result, ontology, contracts.catalogue if contracts else [], templates)
     shared = shared_files(contracts.artifacts() if contracts else (), templates)
-    parts = itertools.chain(iter_site(prepared), dictionary.downloads(view, view.facts.notations), shared)
+    spreadsheets = itertools.chain(dictionary.downloads(view, view.facts.notations), workbook.downloads(view))
+    parts = itertools.chain(iter_site(prepared), spreadsheets, shared)
     return sorted(parts, key=lambda a: a[0])
 
 
