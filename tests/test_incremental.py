@@ -162,7 +162,8 @@ def test_reads_of_a_query() -> None:
 def test_watch_reports_again_after_a_save(folders: DataFolders, tmp_path: Path) -> None:
     model = tmp_path / "model"
     shutil.copytree(folders.model, model)
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    # PYTHONFAULTHANDLER: if the process does not end after Ctrl+C, SIGABRT makes it print where it is stuck
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"}
     command = [sys.executable, "-m", "arsitek", "validate", "--watch", "--lang", "en", str(model)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     assert process.stdout is not None
@@ -184,7 +185,12 @@ def test_watch_reports_again_after_a_save(folders: DataFolders, tmp_path: Path) 
         read_until("FAIL")
     finally:
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=60)
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack, then it ends
+            rest = process.communicate(timeout=60)[0]
+            raise AssertionError(f"--watch did not end after Ctrl+C; where it was:\n{rest[-6000:]}") from None
     output = "".join(lines)
     assert "changed: " in output and "aplikasi.ttl" in output
     assert "ARS-REF-002" in output
