@@ -165,7 +165,15 @@ def test_watch_reports_again_after_a_save(folders: DataFolders, tmp_path: Path) 
     # PYTHONFAULTHANDLER: if the process does not end after Ctrl+C, SIGABRT makes it print where it is stuck
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"}
     command = [sys.executable, "-m", "arsitek", "validate", "--watch", "--lang", "en", str(model)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+    # Started with SIGINT ignored and blocked, as some parents leave it: Ctrl+C must still stop it.
+    def inherited() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, preexec_fn=inherited
+    )
     assert process.stdout is not None
     lines: list[str] = []
 

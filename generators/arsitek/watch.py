@@ -8,6 +8,8 @@ A file that does not parse is reported and the last good state is kept.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +50,11 @@ def watch(
     keep_going: Callable[[], bool] = lambda: True,
 ) -> int:
     """Validate, then validate again on every change until interrupted; the exit code of the last result."""
+    # A watcher is stopped with Ctrl+C whatever it inherited: a parent that ignores or blocks SIGINT
+    # (a test runner's worker, a supervisor) would otherwise leave it running for ever.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     folders = data_folders(ontology_dir)
     validator = IncrementalValidator(
         paths, [folders.ontology], lambda model: rules_for(model, ontology_dir), exclude=folders.not_vocabulary
