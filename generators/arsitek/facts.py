@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from arsitek.load import LoadedModel
-from arsitek.vocab import RDF, SKOS, SPBE, local_name
+from arsitek.vocab import OWL, RDF, RDFS, SKOS, SPBE, local_name
 
 Texts = dict[str, str]
 Statements = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
@@ -59,7 +59,7 @@ class ModelFacts:
         A regulation's page lists what rests on it as "governs", not as "<- legal basis".
         """
         out: dict[str, Texts] = {}
-        query = "SELECT ?p ?q WHERE { ?q <http://www.w3.org/2002/07/owl#inverseOf> ?p FILTER(isIRI(?p) && isIRI(?q)) }"
+        query = f"SELECT ?p ?q WHERE {{ ?q <{OWL}inverseOf> ?p FILTER(isIRI(?p) && isIRI(?q)) }}"
         for row in self._model.query(query):
             if label := self._labels.get(row["q"].value):
                 out.setdefault(row["p"].value, label)
@@ -67,10 +67,10 @@ class ModelFacts:
 
     @cached_property
     def subclasses(self) -> dict[str, set[str]]:
-        """Each class with every class beneath it (itself included), read in one query: a profile's
+        """Each class with every class beneath it (not itself), read in one query: a profile's
         election stage is a business process without the model saying so."""
         below: dict[str, set[str]] = defaultdict(set)
-        query = "SELECT ?c ?up WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?up FILTER(isIRI(?up)) }"
+        query = f"SELECT ?c ?up WHERE {{ ?c <{RDFS}subClassOf>+ ?up FILTER(isIRI(?up)) }}"
         for row in self._model.query(query):
             below[row["up"].value].add(row["c"].value)
         return below
