@@ -24,6 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Check": ("validate", "rules"),
     "Build": ("build", "generate"),
+    "Exchange": ("import", "export"),
     "Share": ("publish",),
     "Serve": ("stub",),
 }

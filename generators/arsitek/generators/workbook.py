@@ -18,66 +18,13 @@ import pyoxigraph as ox
 from arsitek.generators.base import LANGS, Inputs, Plan
 from arsitek.generators.dictionary import FIXED, stable_zip
 from arsitek.output import Artifact
+from arsitek.spreadsheet.mapping import MAPPING, Sheet, read_mapping
 from arsitek.text import readable, spreadsheet_row
 from arsitek.view import ArchitectureView, text
 from arsitek.vocab import RDF, RDFS
 
-TAB = "https://w3id.org/arsitek/tabel#"
-MAPPING = Path(__file__).resolve().parent.parent / "templates" / "workbook" / "sia-spbe.ttl"
 #: Excel's limit on a sheet name; longer names are cut, which the mapping's names never need.
 SHEET_NAME = 31
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: Mapping[str, str]
-    prop: str
-
-
-@dataclass(frozen=True)
-class Sheet:
-    key: str
-    title: Mapping[str, str]
-    classes: tuple[str, ...]
-    columns: tuple[Column, ...]
-
-
-def read_mapping(path: Path = MAPPING) -> tuple[Sheet, ...]:
-    """The sheets and their columns, in the mapping's order."""
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-
-    def texts(node: ox.NamedNode) -> dict[str, str]:
-        return {
-            q.object.language or "id": q.object.value
-            for q in store.quads_for_pattern(node, ox.NamedNode(f"{RDFS}label"), None)
-            if isinstance(q.object, ox.Literal)
-        }
-
-    def objects(node: ox.NamedNode, prop: str) -> list[str]:
-        found = store.quads_for_pattern(node, ox.NamedNode(TAB + prop), None)
-        return sorted(q.object.value for q in found if isinstance(q.object, ox.NamedNode | ox.Literal))
-
-    def order(node: ox.NamedNode) -> int:
-        return int(objects(node, "urutan")[0])
-
-    def typed(kind: str) -> list[ox.NamedNode]:
-        found = store.quads_for_pattern(None, ox.NamedNode(f"{RDF}type"), ox.NamedNode(TAB + kind))
-        return [q.subject for q in found if isinstance(q.subject, ox.NamedNode)]
-
-    columns: dict[str, list[tuple[int, Column]]] = {}
-    for node in typed("Kolom"):
-        sheet = objects(node, "lembar")[0]
-        key = node.value.removeprefix(TAB).split("-", 1)[-1]
-        columns.setdefault(sheet, []).append((order(node), Column(key, texts(node), objects(node, "properti")[0])))
-    sheets = []
-    for node in typed("Lembar"):
-        own = tuple(column for _, column in sorted(columns.get(node.value, []), key=lambda c: c[0]))
-        sheets.append(
-            (order(node), Sheet(node.value.removeprefix(TAB), texts(node), tuple(objects(node, "kelas")), own))
-        )
-    return tuple(sheet for _, sheet in sorted(sheets, key=lambda s: s[0]))
 
 
 def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[str, list[list[str]]]:
@@ -85,8 +32,9 @@ def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[
     types = view.facts.types
     placed: dict[str, str] = {}
     below = view.facts.subclasses
+    kinds: dict[str, set[str]] = {}
     for sheet in sheets:  # an element goes into the first sheet one of whose classes (or their subclasses) it has
-        wanted = set(sheet.classes).union(*(below.get(c, set()) for c in sheet.classes))
+        wanted = kinds[sheet.key] = set(sheet.classes).union(*(below.get(c, set()) for c in sheet.classes))
         for iri in sorted(types):
             if iri not in placed and types[iri] & wanted:
                 placed[iri] = sheet.key
@@ -99,7 +47,9 @@ def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[
         if term.value in concepts:
             label, code = concepts[term.value]
             name = text(label, lang)
-            return f"{code} {name}".strip() if code else name
+            if not code or name.casefold() == code.casefold():
+                return name or code or term.value
+            return f"{code} {name}".strip()
         return view.label(term.value, lang)
 
     out: dict[str, list[list[str]]] = {sheet.key: [] for sheet in sheets}
@@ -109,9 +59,13 @@ def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[
         row = []
         for column in columns[placed[iri]]:
             values: list[ox.NamedNode | ox.Literal] = list(said.get(column.prop, []))
+            if column.prop == f"{RDF}type":  # the kind: the most specific of the sheet's classes the element has
+                own = {v.value for v in values} & kinds[placed[iri]]
+                values = [ox.NamedNode(c) for c in own if not (below.get(c, set()) & own)]
             tagged: list[ox.NamedNode | ox.Literal] = [v for v in values if isinstance(v, ox.Literal) and v.language]
-            if tagged:  # a label or definition: the page's language, else the other
-                values = [v for v in tagged if isinstance(v, ox.Literal) and v.language == lang] or tagged
+            if tagged:  # texts in the workbook's language only; a name falls back to the other (a row needs one)
+                own = [v for v in tagged if isinstance(v, ox.Literal) and v.language == lang]
+                values = own or (tagged if column.prop == f"{RDFS}label" else [])
             row.append("; ".join(sorted({cell(v) for v in values})))
         out[placed[iri]].append(row)
     return out

@@ -1,0 +1,81 @@
+"""``arsitek import xlsx``: the spreadsheets an agency already keeps, as Turtle files of its model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from arsitek.cli.options import ONTOLOGY_OPTION, cli, console
+from arsitek.paths import data_folders
+from arsitek.text import one_line
+
+
+@cli.group("import")
+def import_() -> None:
+    """Bring what an agency keeps elsewhere (spreadsheets) into its model."""
+
+
+@import_.command("xlsx")
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    "folder",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The model folder to write into: new, empty, or holding the model to merge into.",
+)
+@click.option("--update", is_flag=True, help="Change the workbook's elements in the model's existing files.")
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Your own sheet and column mapping (Turtle), when your template differs from SIA-SPBE's.",
+)
+@click.option("--prefix", default=None, help="The Turtle prefix of new elements' names (e.g. kota).")
+@click.option("--namespace", default=None, metavar="IRI", help="The IRI new elements' names start with.")
+@ONTOLOGY_OPTION
+def import_xlsx(
+    workbooks: tuple[Path, ...],
+    folder: Path,
+    update: bool,
+    mapping: Path | None,
+    prefix: str | None,
+    namespace: str | None,
+    ontology_dir: Path | None,
+) -> None:
+    """Read WORKBOOK(s) laid out like the SPBE domain tables and write their elements as Turtle.
+
+    A sheet is matched by its title or its header row (in Indonesian or English, anywhere in its
+    first 30 rows); each row becomes an element with a dcterms:source naming the workbook, sheet
+    and row. Rows that match an element of the model (by ID or name) update it; existing files
+    change only with --update. Exits 1 when a cell, row or sheet was not understood (each is
+    listed with its place), 2 when the import could not run.
+    """
+    from arsitek.spreadsheet.importer import import_workbooks
+
+    folders = data_folders(ontology_dir)
+    outcome = import_workbooks(
+        list(workbooks),
+        folder,
+        ontology=[folders.ontology],
+        not_vocabulary=folders.not_vocabulary,
+        mapping=mapping,
+        prefix=prefix,
+        namespace=namespace,
+        update=update,
+    )
+    shown = console(stderr=True)
+    for problem in outcome.problems:
+        shown.print(f"arsitek: not understood: {one_line(str(problem))}", style="yellow")
+    written = ", ".join(p.name for p in outcome.files) or "none"
+    shown.print(
+        f"arsitek: {outcome.rows} rows read; {outcome.new} elements new, {outcome.changed} changed, "
+        f"{outcome.unchanged} unchanged, {outcome.units} units added by name; "
+        f"{outcome.cells_not_understood} cells not understood; files written: {written}",
+        style="yellow" if outcome.problems else "green",
+    )
+    if outcome.problems:
+        sys.exit(1)
