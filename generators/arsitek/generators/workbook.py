@@ -64,7 +64,9 @@ def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[
                 values = [ox.NamedNode(c) for c in own if not (below.get(c, set()) & own)]
             tagged: list[ox.NamedNode | ox.Literal] = [v for v in values if isinstance(v, ox.Literal) and v.language]
             if tagged:  # texts in the workbook's language only; a name falls back to the other (a row needs one)
-                mine = [v for v in tagged if isinstance(v, ox.Literal) and v.language == lang]
+                mine: list[ox.NamedNode | ox.Literal] = [
+                    v for v in tagged if isinstance(v, ox.Literal) and v.language == lang
+                ]
                 values = mine or (tagged if column.prop == f"{RDFS}label" else [])
             row.append("; ".join(sorted({cell(v) for v in values})))
         out[placed[iri]].append(row)
