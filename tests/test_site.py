@@ -401,6 +401,34 @@ def test_long_lists_are_paged_and_every_member_is_on_exactly_one_page(
             assert "en/aplikasi/" + target in artifacts
     apps = {p.removeprefix("en/aplikasi/").removesuffix(".html") for p in artifacts if p.startswith("en/aplikasi/")}
     apps -= {p.removeprefix("en/aplikasi/").removesuffix(".html") for p in pages}
-    assert sorted(listed) == sorted(a for a in apps if not a.endswith(".svg"))
+    assert sorted(listed) == sorted(a for a in apps if not a.endswith((".svg", ".csv", ".xlsx")))
     assert len(listed) == len(set(listed))
     assert "en/kamus-data-2.html" in artifacts and "en/katalog-integrasi-2.html" in artifacts
+
+
+def test_lists_show_what_a_reader_needs_and_download_whole(folders: DataFolders, shapes: ShapesGraph) -> None:
+    """The application inventory has owner, status, RAA code, hosting and personal data, and CSV/XLSX of every row."""
+    import openpyxl
+
+    model = load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary)
+    artifacts = dict(build_site(build_view(model), validate_model(model, shapes), folders.ontology))
+    html = str(artifacts["en/aplikasi/index.html"])
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S)
+    assert head is not None
+    for column in ("Owner", "Lifecycle status", "Realises reference", "Hosted on", "Personal data held"):
+        assert f"<th>{column}</th>" in head.group(1)
+    assert 'href="daftar.csv"' in html and 'href="daftar.xlsx"' in html
+    sidalih = re.search(r'<tr><td><a href="\.\./aplikasi/sidalih\.html">.*?</tr>', html, re.S)
+    assert sidalih is not None
+    row = sidalih.group(0)
+    assert 'title="Special Applications for a Specific Mission">RAA.02.01</span>' in row
+    assert '<span title="operasional">Operational</span>' in row
+    assert "Final voter list (DPT)" in row  # personal data it holds
+    table = list(csv.reader(io.StringIO(str(artifacts["en/aplikasi/daftar.csv"]))))
+    assert table[0][:3] == ["Name", "Type", "Definition"] and table[0][-1] == "IRI"
+    assert len(table) - 1 == html.count('<tr><td><a href="../aplikasi/')  # every application, one row each
+    by_iri = {r[-1]: dict(zip(table[0], r, strict=True)) for r in table[1:]}
+    dpt = by_iri["https://w3id.org/arsitek/kpu/Sidalih"]
+    assert dpt["Lifecycle status"] == "operasional Operational" and "RAA.02.01" in dpt["Realises reference"]
+    book = openpyxl.load_workbook(io.BytesIO(bytes(artifacts["id/aplikasi/daftar.xlsx"])))
+    assert book.active.max_row == len(table) and book.active.freeze_panes == "A2"

@@ -141,3 +141,39 @@ def export_xlsx(
         overrides = {"workbook": WorkbookGenerator(mapping=mapping)} if mapping else {}
         written = pipeline.build(options, out_dir, report(lang), notice, ["workbook"], overrides, progress)
     _wrote(written, out_dir)
+
+
+@export.command("docx")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_dir_option(Path("build/dokumen"))
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Your own sheet and column mapping (Turtle): the document's tables follow it.",
+)
+@click.option("--allow-invalid", is_flag=True, help="Export even when the model has Violations.")
+@model_options
+def export_docx(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    mapping: Path | None,
+    allow_invalid: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
+    """The architecture document, one per language (OUTPUT/unduh/dokumen-arsitektur-LANG.docx).
+
+    A cover with the agency's name and the model's version, a section per SPBE domain with its
+    table and diagram, the coverage of the national reference lists, and the open findings.
+    """
+    from arsitek.generators.document import DocumentGenerator
+
+    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, False)
+    generator = DocumentGenerator(mapping=mapping) if mapping else DocumentGenerator()
+    with _progress() as progress:
+        written = pipeline.build(
+            options, out_dir, report(lang), notice, ["document"], {"document": generator}, progress
+        )
+    _wrote(written, out_dir)

@@ -8,7 +8,6 @@ written as "CODE Name", elements by their label, and nothing a cell says becomes
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,15 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from arsitek.generators.base import LANGS, Inputs, Plan
-from arsitek.generators.dictionary import FIXED, stable_zip
 from arsitek.output import Artifact
 from arsitek.spreadsheet.mapping import MAPPING, Sheet, read_mapping
-from arsitek.text import readable, spreadsheet_row
+from arsitek.spreadsheet.writing import Table, xlsx_bytes
+from arsitek.text import readable
 from arsitek.view import ArchitectureView, text
 from arsitek.vocab import RDF, RDFS
-
-#: Excel's limit on a sheet name; longer names are cut, which the mapping's names never need.
-SHEET_NAME = 31
 
 
 def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[str, list[list[str]]]:
@@ -75,30 +71,17 @@ def rows_of(view: ArchitectureView, sheets: Sequence[Sheet], lang: str) -> dict[
 
 def to_xlsx(view: ArchitectureView, lang: str, sheets: Sequence[Sheet] | None = None) -> bytes:
     """One workbook, a sheet per domain and infrastructure object, with a frozen, filtered header."""
-    import xlsxwriter
-
     sheets = tuple(sheets or read_mapping())
     data = rows_of(view, sheets, lang)
-    raw = io.BytesIO()
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    book = xlsxwriter.Workbook(raw, options)
-    book.set_properties({"author": "arsitek", "created": FIXED, "title": text(view.header.title, lang)})
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    for sheet in sheets:
-        page = book.add_worksheet(sheet.title.get(lang, sheet.key)[:SHEET_NAME])
-        headers = [column.header.get(lang, column.key) for column in sheet.columns]
-        rows = data[sheet.key]
-        for index, header in enumerate(headers):
-            longest = max([len(header)] + [len(row[index]) for row in rows])
-            page.set_column(index, index, min(60, max(10, longest + 2)), wrap)
-        page.freeze_panes(1, 0)
-        page.autofilter(0, 0, max(1, len(rows)), len(headers) - 1)
-        page.write_row(0, 0, headers, bold)
-        for number, row in enumerate(rows, start=1):
-            page.write_row(number, 0, spreadsheet_row(row))
-    book.close()
-    return stable_zip(raw.getvalue())
+    tables = [
+        Table(
+            sheet.title.get(lang, sheet.key),
+            [column.header.get(lang, column.key) for column in sheet.columns],
+            data[sheet.key],
+        )
+        for sheet in sheets
+    ]
+    return xlsx_bytes(tables, text(view.header.title, lang))
 
 
 def downloads(view: ArchitectureView, mapping: Path = MAPPING, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:

@@ -43,6 +43,8 @@ class Sheet:
     default_class: str = ""
     #: the model file (one per SPBE domain) the sheet's elements are written to on import
     file: str = ""
+    #: the SPBE domain the sheet belongs to (bisnis, layanan, data, aplikasi, infrastruktur, keamanan, organisasi)
+    domain: str = ""
 
     @property
     def name_column(self) -> Column | None:
@@ -95,6 +97,6 @@ def read_mapping(path: Path = MAPPING) -> tuple[Sheet, ...]:
         file = one(node, "berkas", "")
         if file and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*\.ttl", file):  # a name, never a path
             raise InputError(path, f"{node.value}: tab:berkas {file!r} is not a plain file name ending in .ttl")
-        found = Sheet(node.value.removeprefix(TAB), texts(node), classes, own, default, file)
+        found = Sheet(node.value.removeprefix(TAB), texts(node), classes, own, default, file, one(node, "domain", ""))
         sheets.append((order(node), found))
     return tuple(sheet for _, sheet in sorted(sheets, key=lambda s: s[0]))

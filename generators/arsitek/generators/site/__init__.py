@@ -22,9 +22,9 @@ from networkx import DiGraph
 
 from arsitek.generators import dictionary, workbook
 from arsitek.generators.contracts import Contracts
-from arsitek.generators.site import diagrams
+from arsitek.generators.site import diagrams, lists
 from arsitek.generators.site.extensions import site_parts
-from arsitek.generators.site.gather import Page, Site, gather, value_html
+from arsitek.generators.site.gather import Page, Site, gather, value_html, value_short
 from arsitek.generators.site.i18n import UI
 from arsitek.generators.site.impact import dependency_graph, impact_of
 from arsitek.generators.site.kinds import DOMAINS
@@ -83,7 +83,7 @@ def site_environment(templates: Path | None = None) -> Environment:
     """The site's templates with the functions and filters they call."""
     env = environment("site", templates)
     env.globals.update(text=text, version=__version__, Severity=Severity)
-    env.filters.update(text=text, value=value_html)
+    env.filters.update(text=text, value=value_html, short=value_short)
     return env
 
 
@@ -186,8 +186,19 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
     for kind in kinds:
         members = site.by_kind(kind)
         if members:
+            columns = lists.headers(site, kinds[kind])
             for path, shown, paging in _paged(f"{kind}/index.html", members):
-                yield page(path, "list.html.j2", kind=kinds[kind], members=shown, total=len(members), paging=paging)
+                shown_rows = lists.rows(site, kinds[kind], shown)
+                yield page(
+                    path,
+                    "list.html.j2",
+                    kind=kinds[kind],
+                    rows=shown_rows,
+                    columns=columns,
+                    total=len(members),
+                    paging=paging,
+                )
+            yield from lists.downloads(site, kinds[kind], members, lang)
     for special in site.parts.diagram_pages:
         try:
             drawing = special.draw(site, lang)

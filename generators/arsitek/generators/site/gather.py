@@ -54,6 +54,16 @@ def value_html(value: Value, lang: str, up: str) -> Markup:
     return label
 
 
+def value_short(value: Value, lang: str, up: str) -> Markup:
+    """A value for a list's narrow cell: a reference code alone, a code list's word alone, the other on hover."""
+    if value.code and not value.href:
+        label = escape(text(value.text, lang))
+        if "." in value.code:  # RAA.02.01: the code is what architects scan for
+            return Markup(f'<span class="code" title="{label}">{escape(value.code)}</span>')
+        return Markup(f'<span title="{escape(value.code)}">{label}</span>')
+    return value_html(value, lang, up)
+
+
 @dataclass
 class Row:
     prop: str

@@ -45,6 +45,7 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Status validasi",
         "generated": "Dibangun oleh arsitek dari model arsitektur",
         "download": "Unduh",
+        "personal_data_held": "Data pribadi yang disimpan",
         "pages": "Halaman",
         "matrix_too_large": (
             "Matriks ini akan memuat {rows:,} × {cols:,} sel, melebihi batas {limit:,}; "
@@ -126,6 +127,7 @@ UI: dict[str, dict[str, str]] = {
         "validation": "Validation status",
         "generated": "Built by arsitek from the architecture model",
         "download": "Download",
+        "personal_data_held": "Personal data held",
         "pages": "Pages",
         "matrix_too_large": (
             "This matrix would hold {rows:,} × {cols:,} cells, over the limit of {limit:,}; "

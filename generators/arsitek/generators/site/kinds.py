@@ -8,30 +8,92 @@ from dataclasses import dataclass
 
 from arsitek.vocab import SPBE
 
+#: A list column that is not one property: the personal data an application holds (UU 27/2022).
+PERSONAL_DATA = "personal-data"
+ORG = "http://www.w3.org/ns/org#"
+
 
 @dataclass(frozen=True)
 class Kind:
     slug: str
     label: dict[str, str]
     domain: str  # one of the six SPBE domains, or "organisasi" (organisation and governance)
+    #: what the kind's list shows beside name and type: property IRIs (or PERSONAL_DATA), in order
+    columns: tuple[str, ...] = ()
 
 
 KINDS: dict[str, Kind] = {
     k.slug: k
     for k in (
-        Kind("proses", {"id": "Proses bisnis", "en": "Business processes"}, "bisnis"),
-        Kind("layanan", {"id": "Layanan", "en": "Services"}, "layanan"),
-        Kind("data", {"id": "Data dan informasi", "en": "Data and information"}, "data"),
-        Kind("aplikasi", {"id": "Aplikasi", "en": "Applications"}, "aplikasi"),
-        Kind("antarmuka", {"id": "Antarmuka", "en": "Interfaces"}, "aplikasi"),
-        Kind("integrasi", {"id": "Integrasi", "en": "Integrations"}, "aplikasi"),
-        Kind("infrastruktur", {"id": "Infrastruktur", "en": "Infrastructure"}, "infrastruktur"),
-        Kind("organisasi", {"id": "Organisasi", "en": "Organisations"}, "organisasi"),
-        Kind("regulasi", {"id": "Regulasi", "en": "Regulations"}, "organisasi"),
+        Kind(
+            "proses",
+            {"id": "Proses bisnis", "en": "Business processes"},
+            "bisnis",
+            (f"{SPBE}dilaksanakanOleh", f"{SPBE}didukungOleh", f"{SPBE}merealisasikan", f"{SPBE}statusSiklusHidup"),
+        ),
+        Kind(
+            "layanan",
+            {"id": "Layanan", "en": "Services"},
+            "layanan",
+            (f"{SPBE}unitPelaksana", f"{SPBE}disediakanMelalui", f"{SPBE}merealisasikan", f"{SPBE}statusSiklusHidup"),
+        ),
+        Kind(
+            "data",
+            {"id": "Data dan informasi", "en": "Data and information"},
+            "data",
+            (f"{SPBE}waliData", f"{SPBE}keterbukaan", f"{SPBE}sumberOtoritatif", f"{SPBE}merealisasikan"),
+        ),
+        Kind(
+            "aplikasi",
+            {"id": "Aplikasi", "en": "Applications"},
+            "aplikasi",
+            (
+                f"{SPBE}pemilik",
+                f"{SPBE}statusSiklusHidup",
+                f"{SPBE}merealisasikan",
+                f"{SPBE}dihostingDi",
+                PERSONAL_DATA,
+            ),
+        ),
+        Kind(
+            "antarmuka",
+            {"id": "Antarmuka", "en": "Interfaces"},
+            "aplikasi",
+            (f"{SPBE}disediakanOleh", f"{SPBE}jenisApi", f"{SPBE}statusSiklusHidup"),
+        ),
+        Kind(
+            "integrasi",
+            {"id": "Integrasi", "en": "Integrations"},
+            "aplikasi",
+            (f"{SPBE}sumberIntegrasi", f"{SPBE}tujuanIntegrasi", f"{SPBE}polaIntegrasi", f"{SPBE}statusSiklusHidup"),
+        ),
+        Kind(
+            "infrastruktur",
+            {"id": "Infrastruktur", "en": "Infrastructure"},
+            "infrastruktur",
+            (f"{SPBE}dikelolaOleh", f"{SPBE}statusSiklusHidup", f"{SPBE}merealisasikan"),
+        ),
+        Kind(
+            "organisasi",
+            {"id": "Organisasi", "en": "Organisations"},
+            "organisasi",
+            (f"{ORG}subOrganizationOf", f"{ORG}unitOf"),
+        ),
+        Kind(
+            "regulasi",
+            {"id": "Regulasi", "en": "Regulations"},
+            "organisasi",
+            (f"{SPBE}jenisRegulasi", f"{SPBE}tahunRegulasi", f"{SPBE}diterbitkanOleh"),
+        ),
         Kind("prinsip", {"id": "Prinsip arsitektur", "en": "Architecture principles"}, "organisasi"),
         Kind("peran", {"id": "Peran", "en": "Roles"}, "keamanan"),
         Kind("akses", {"id": "Kebijakan akses", "en": "Access policies"}, "keamanan"),
-        Kind("kontrol", {"id": "Kontrol dan kebijakan keamanan", "en": "Security controls and policies"}, "keamanan"),
+        Kind(
+            "kontrol",
+            {"id": "Kontrol dan kebijakan keamanan", "en": "Security controls and policies"},
+            "keamanan",
+            (f"{SPBE}melindungi", f"{SPBE}merealisasikan"),
+        ),
         Kind("risiko", {"id": "Risiko", "en": "Risks"}, "keamanan"),
         Kind("insiden", {"id": "Insiden", "en": "Incidents"}, "keamanan"),
     )
