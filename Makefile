@@ -5,7 +5,8 @@
 # also install Debian's postgresql (a real server checks the generated SQL),
 # chromium (the site is tested in a browser), virtuoso-opensource (publishing to
 # and validating at a SPARQL server; the Oxigraph server comes from PyPI with the
-# test extras), and the validators from the npm registry (tests/tools), then run.
+# test extras), LibreOffice's writer and calc (the exported DOCX and XLSX must open
+# in it), and the validators from the npm registry (tests/tools), then run.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,12 +15,12 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NPM_TOOLS := tests/tools/node_modules/.package-lock.json
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test lint graphviz postgresql chromium virtuoso clean
+.PHONY: build test lint graphviz postgresql chromium virtuoso libreoffice clean
 
 build: $(STAMP) graphviz
 	$(BIN)/arsitek build --output build
 
-test: $(STAMP) graphviz postgresql chromium virtuoso $(NPM_TOOLS) lint
+test: $(STAMP) graphviz postgresql chromium virtuoso libreoffice $(NPM_TOOLS) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
@@ -59,6 +60,12 @@ virtuoso:
 	  printf '%s\n' 'virtuoso-opensource-7 virtuoso-opensource-7/dba-password password dba' \
 	    'virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password dba' | $(SUDO) debconf-set-selections; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null; }
+
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing Debian's LibreOffice writer and calc (the exported DOCX and XLSX are opened in it)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; }
 
 $(NPM_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --loglevel=error
