@@ -381,3 +381,17 @@ def test_a_formula_is_never_computed_and_one_without_a_stored_result_is_reported
     assert done.returncode == 1
     assert "sheet 'Aplikasi', row 2, column B: a formula with no stored result" in done.stderr
     assert not any(p.endswith("#definition>") for _, p, _ in statements(out))
+
+
+def test_a_mapping_giving_two_columns_one_name_is_refused(tmp_path: Path) -> None:
+    """Two columns with one IRI are one node with two properties: refused, never one of them picked."""
+    from arsitek.spreadsheet.mapping import MAPPING
+
+    own = tmp_path / "mapping.ttl"
+    own.write_text(
+        MAPPING.read_text(encoding="utf-8").replace("tab:Aplikasi-url a tab:Kolom", "tab:Aplikasi-nama a tab:Kolom"),
+        encoding="utf-8",
+    )
+    done = arsitek("export", "xlsx", "--mapping", str(own), "-o", str(tmp_path / "out"))
+    assert done.returncode == 2, done.stderr
+    assert "#Aplikasi-nama has 2 tab:properti" in done.stderr and "second process" not in done.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from arsitek.cli.options import ONTOLOGY_OPTION, cli, console
+from arsitek.cli.options import MAPPING_OPTION, ONTOLOGY_OPTION, cli, console
 from arsitek.paths import data_folders
 from arsitek.text import one_line
 
@@ -28,12 +28,7 @@ def import_() -> None:
     help="The model folder to write into: new, empty, or holding the model to merge into.",
 )
 @click.option("--update", is_flag=True, help="Change the workbook's elements in the model's existing files.")
-@click.option(
-    "--mapping",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Your own sheet and column mapping (Turtle), when your template differs from SIA-SPBE's.",
-)
+@MAPPING_OPTION
 @click.option("--prefix", default=None, help="The Turtle prefix of new elements' names (e.g. kota).")
 @click.option("--namespace", default=None, metavar="IRI", help="The IRI new elements' names start with.")
 @ONTOLOGY_OPTION

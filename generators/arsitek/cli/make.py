@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from arsitek import build as pipeline
-from arsitek.cli.options import cli, console, model_options, notice, output_dir_option, report
+from arsitek.cli.options import MAPPING_OPTION, cli, console, model_options, notice, output_dir_option, report
 from arsitek.errors import UsageError
 from arsitek.generators import GENERATORS
+from arsitek.generators.base import Generator
 
 
 @contextmanager
@@ -105,28 +106,42 @@ def generate(
 
 @cli.group()
 def export() -> None:
-    """Outputs for the tools an agency already uses (spreadsheets)."""
+    """Outputs for the tools an agency already uses (spreadsheets, documents)."""
+
+
+def _checked(mapping: Path) -> Path:
+    """The agency's mapping, read once here so that a mistake in it is reported before any work starts."""
+    from arsitek.spreadsheet.mapping import read_mapping
+
+    read_mapping(mapping)
+    return mapping
+
+
+def _export(
+    kind: str,
+    generator: Generator,
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    allow_invalid: bool,
+    lang: str,
+    ontology_dir: Path | None,
+    engine: str,
+) -> None:
+    """Validate, then write one generator's files into ``out_dir`` (replaced atomically)."""
+    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, False)
+    with _progress() as progress:
+        written = pipeline.build(options, out_dir, report(lang), notice, [kind], {kind: generator}, progress)
+    _wrote(written, out_dir)
 
 
 @export.command("xlsx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_dir_option(Path("build/tabel"))
-@click.option(
-    "--mapping",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Your own sheet and column mapping (Turtle), when your template differs from SIA-SPBE's.",
-)
+@MAPPING_OPTION
 @click.option("--allow-invalid", is_flag=True, help="Export even when the model has Violations.")
 @model_options
 def export_xlsx(
-    paths: tuple[Path, ...],
-    out_dir: Path,
-    mapping: Path | None,
-    allow_invalid: bool,
-    lang: str,
-    ontology_dir: Path | None,
-    engine: str,
+    paths: tuple[Path, ...], out_dir: Path, mapping: Path | None, allow_invalid: bool, **model: Any
 ) -> None:
     """The SIA-SPBE domain tables as one workbook per language (OUTPUT/unduh/tabel-sia-spbe-LANG.xlsx).
 
@@ -136,32 +151,18 @@ def export_xlsx(
     """
     from arsitek.generators.workbook import WorkbookGenerator
 
-    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, False)
-    with _progress() as progress:
-        overrides = {"workbook": WorkbookGenerator(mapping=mapping)} if mapping else {}
-        written = pipeline.build(options, out_dir, report(lang), notice, ["workbook"], overrides, progress)
-    _wrote(written, out_dir)
+    generator = WorkbookGenerator(mapping=_checked(mapping)) if mapping else WorkbookGenerator()
+    _export("workbook", generator, paths, out_dir, allow_invalid, **model)
 
 
 @export.command("docx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_dir_option(Path("build/dokumen"))
-@click.option(
-    "--mapping",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Your own sheet and column mapping (Turtle): the document's tables follow it.",
-)
+@MAPPING_OPTION
 @click.option("--allow-invalid", is_flag=True, help="Export even when the model has Violations.")
 @model_options
 def export_docx(
-    paths: tuple[Path, ...],
-    out_dir: Path,
-    mapping: Path | None,
-    allow_invalid: bool,
-    lang: str,
-    ontology_dir: Path | None,
-    engine: str,
+    paths: tuple[Path, ...], out_dir: Path, mapping: Path | None, allow_invalid: bool, **model: Any
 ) -> None:
     """The architecture document, one per language (OUTPUT/unduh/dokumen-arsitektur-LANG.docx).
 
@@ -170,10 +171,5 @@ def export_docx(
     """
     from arsitek.generators.document import DocumentGenerator
 
-    options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, False)
-    generator = DocumentGenerator(mapping=mapping) if mapping else DocumentGenerator()
-    with _progress() as progress:
-        written = pipeline.build(
-            options, out_dir, report(lang), notice, ["document"], {"document": generator}, progress
-        )
-    _wrote(written, out_dir)
+    generator = DocumentGenerator(mapping=_checked(mapping)) if mapping else DocumentGenerator()
+    _export("document", generator, paths, out_dir, allow_invalid, **model)

@@ -69,6 +69,12 @@ ONTOLOGY_OPTION = click.option(
     default=None,
     help="Vocabulary folder, with its shapes/ (default: the ontology/ arsitek ships).",
 )
+MAPPING_OPTION = click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Your own sheet and column mapping (Turtle), when your template differs from SIA-SPBE's.",
+)
 ENGINE_OPTION = click.option(
     "--engine",
     type=click.Choice(["sparql", "pyshacl"]),

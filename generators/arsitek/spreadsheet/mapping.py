@@ -69,6 +69,8 @@ def read_mapping(path: Path = MAPPING) -> tuple[Sheet, ...]:
 
     def one(node: ox.NamedNode, prop: str, default: str | None = None) -> str:
         values = objects(node, prop)
+        if len(values) > 1:  # two columns given one IRI merge into one node: say so, never pick one
+            raise InputError(path, f"{node.value} has {len(values)} tab:{prop} ({', '.join(values)}); it takes one")
         if values:
             return values[0]
         if default is None:

@@ -127,6 +127,7 @@ def _headers(sheet: Sheet) -> dict[str, tuple[Column, str]]:
             found.setdefault(text, (column, "" if both else lang))
         for alias in column.aliases:
             found.setdefault(normal(alias), (column, ""))
+    for column in sheet.columns:  # a column's key last: "jenis" is the Jenis column, not Jenis Data's key
         found.setdefault(normal(column.key), (column, ""))
     return found
 

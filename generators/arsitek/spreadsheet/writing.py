@@ -53,6 +53,10 @@ def xlsx_bytes(tables: Sequence[Table], title: str) -> bytes:
             longest = max([len(header)] + [len(row[index]) for row in table.rows])
             page.set_column(index, index, min(60, max(10, longest + 2)), wrap)
         page.freeze_panes(1, 0)
+        page.set_landscape()  # printed or turned into PDF: A4 across, every column on the page, the header on each
+        page.set_paper(9)
+        page.fit_to_pages(1, 0)
+        page.repeat_rows(0)
         page.autofilter(0, 0, max(1, len(table.rows)), max(0, len(table.headers) - 1))
         page.write_row(0, 0, spreadsheet_row(table.headers), bold)
         for number, row in enumerate(table.rows, start=1):
