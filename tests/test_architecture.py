@@ -17,9 +17,12 @@ PACKAGE = ROOT / "generators" / "arsitek"
 #: Layers, highest first; a module may import its own layer and those below it.
 LAYERS: list[tuple[str, ...]] = [
     ("arsitek.cli", "arsitek.watch", "arsitek.__main__", "arsitek"),  # arsitek: the API for other tools
-    ("arsitek.build", "arsitek.starter"),
+    ("arsitek.build", "arsitek.starter", "arsitek.diff"),
     ("arsitek.generators", "arsitek.profil"),  # a profile builds on the generators' extension points
-    ("arsitek.view", "arsitek.header", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub"),
+    (
+        "arsitek.view", "arsitek.header", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub",
+        "arsitek.spreadsheet",
+    ),
     (
         "arsitek.load", "arsitek.locate", "arsitek.source_file", "arsitek.guard", "arsitek.output",
         "arsitek.parallel", "arsitek.text", "arsitek.errors", "arsitek.paths", "arsitek.vocab",

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from arsitek.cli import begin, check, intake, make, share  # noqa: F401  (each adds its commands to the group)
+from arsitek.cli import begin, check, intake, make, review, share  # noqa: F401  (each adds its commands to the group)
 from arsitek.cli.options import cli
 from arsitek.errors import ArsitekError
 from arsitek.text import one_line

@@ -23,6 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Check": ("validate", "rules"),
+    "Review": ("diff", "query", "impact"),
     "Build": ("build", "generate"),
     "Exchange": ("import", "export"),
     "Share": ("publish",),

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from arsitek.generators.base import LANGS, Inputs, Plan
 from arsitek.output import Artifact
+from arsitek.spreadsheet.writing import FIXED, stable_zip
 from arsitek.text import spreadsheet_row
 from arsitek.view import ArchitectureView, AtributData, text
-
-FIXED = datetime(2024, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -173,25 +169,6 @@ def to_xlsx(data: list[DictionaryRow], lang: str) -> bytes:
         sheet.write_row(number, 0, spreadsheet_row(vars(row).values()))
     book.close()
     return stable_zip(raw.getvalue())
-
-
-def stable_zip(data: bytes) -> bytes:
-    """The same bytes on every run: entries sorted, every timestamp the fixed one."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in sorted(source.infolist(), key=lambda i: i.filename):
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # the save time, if a writer stamps it whatever was set
-                stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", content
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
-    return out.getvalue()
 
 
 def downloads(view: ArchitectureView, notation: dict[str, str], langs: Sequence[str] = LANGS) -> Iterator[Artifact]:

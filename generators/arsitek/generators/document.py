@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from arsitek.generators.base import LANGS, Inputs, Plan
-from arsitek.generators.dictionary import FIXED, stable_zip
 from arsitek.generators.site import diagrams
 from arsitek.generators.site.extensions import site_parts
 from arsitek.generators.site.gather import Site, gather
@@ -26,6 +25,7 @@ from arsitek.generators.site.kinds import DOMAINS
 from arsitek.generators.workbook import rows_of
 from arsitek.output import Artifact
 from arsitek.spreadsheet.mapping import MAPPING, Sheet, read_mapping
+from arsitek.spreadsheet.writing import FIXED, stable_zip
 from arsitek.text import xml_text
 from arsitek.validate.findings import Severity
 from arsitek.view import text

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from arsitek.text import spreadsheet_row
 
 #: Excel's limit on a sheet name
 SHEET_NAME = 31
+#: the one time every workbook and document says it was made, so that two runs give the same bytes
+FIXED = datetime(2024, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,6 @@ def csv_text(table: Table) -> str:
 def xlsx_bytes(tables: Sequence[Table], title: str) -> bytes:
     """One workbook, a sheet per table."""
     import xlsxwriter
-
-    from arsitek.generators.dictionary import FIXED, stable_zip
 
     raw = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -63,3 +66,22 @@ def xlsx_bytes(tables: Sequence[Table], title: str) -> bytes:
             page.write_row(number, 0, spreadsheet_row(row))
     book.close()
     return stable_zip(raw.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same bytes on every run: entries sorted, every timestamp the fixed one."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # the save time, if a writer stamps it whatever was set
+                stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", content
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
