@@ -29,14 +29,13 @@ from arsitek.diff.changes import (
 )
 from arsitek.diff.semantic import TYPE, SemanticDiff, Statement, compare, statements_of
 from arsitek.generators.site.extensions import site_parts
-from arsitek.generators.site.impact import dependency_graph
+from arsitek.generators.site.impact import by_depth, dependency_graph, kinds_of
 from arsitek.generators.site.kinds import KINDS
 from arsitek.load import LoadedModel, collect_files, display_path
 from arsitek.validate import ShapesGraph
 from arsitek.validate.findings import Finding, ValidationResult
 from arsitek.validate.incremental import IncrementalValidator
 from arsitek.view import ArchitectureView, build_view
-from arsitek.vocab import SPBE
 
 
 @dataclass
@@ -108,31 +107,19 @@ def _snapshot(model: LoadedModel, view: ArchitectureView, result: ValidationResu
 
 
 def _depths(view: ArchitectureView, touched: set[str]) -> dict[str, list[tuple[str, int]]]:
-    graph = dependency_graph(view, view.facts.relations).reverse(copy=False)
-    out: dict[str, list[tuple[str, int]]] = {}
-    for iri in sorted(touched):
-        if iri in graph:
-            lengths = nx.single_source_shortest_path_length(graph, iri)
-            out[iri] = sorted(
-                ((n, d) for n, d in lengths.items() if d > 0 and n not in touched), key=lambda x: (x[1], x[0])
-            )
-    return out
+    graph = dependency_graph(view, view.facts.relations)
+    return {
+        iri: [(n, d) for n, d in by_depth(graph, iri) if n not in touched] for iri in sorted(touched) if iri in graph
+    }
 
 
 def _domains(views: Sequence[ArchitectureView], iris: set[str]) -> dict[str, str]:
+    """Each element's SPBE domain, from its page kind on the side that has it (the head's first)."""
     out: dict[str, str] = {}
     for view in views:
-        class_kinds = site_parts(view.profiles).class_kinds
         kinds = {**KINDS, **site_parts(view.profiles).kinds}
-        types = view.facts.types
-        for iri in iris:
-            if iri in out:
-                continue
-            kind = next((k for c, k in class_kinds if c in types.get(iri, set())), None)
-            if kind is not None:
-                out[iri] = kinds[kind].domain if kind in kinds else "lainnya"
-            elif f"{SPBE}AtributData" in types.get(iri, set()):  # an attribute belongs with its data
-                out[iri] = "data"
+        for iri, kind in kinds_of(view, iris - set(out)).items():
+            out[iri] = kinds[kind].domain if kind in kinds else "lainnya"
     return out
 
 

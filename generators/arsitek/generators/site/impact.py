@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from arsitek.view import ArchitectureView
+from arsitek.vocab import SPBE
 
 # (property local name, edge direction): "forward" = subject depends on object.
 DEPENDS: dict[str, str] = {
@@ -62,3 +63,28 @@ def impact_of(graph: nx.DiGraph, node: str) -> Impact:
         dependencies=tuple(sorted(graph.successors(node))),
         all_dependencies=tuple(sorted(nx.descendants(graph, node))),
     )
+
+
+def by_depth(graph: nx.DiGraph, node: str, dependents: bool = True) -> list[tuple[str, int]]:
+    """What depends on ``node`` (or what it depends on), each with how many steps away, nearest first."""
+    if node not in graph:
+        return []
+    walked = graph.reverse(copy=False) if dependents else graph
+    lengths = nx.single_source_shortest_path_length(walked, node)
+    return sorted(((n, d) for n, d in lengths.items() if d > 0), key=lambda x: (x[1], x[0]))
+
+
+def kinds_of(view: ArchitectureView, iris: set[str]) -> dict[str, str]:
+    """Each element's page kind (``aplikasi``, ``data``…), as the site files it; an attribute goes with data."""
+    from arsitek.generators.site.extensions import site_parts
+
+    class_kinds = site_parts(view.profiles).class_kinds
+    types = view.facts.types
+    out = {}
+    for iri in iris:
+        kind = next((k for c, k in class_kinds if c in types.get(iri, set())), None)
+        if kind is None and f"{SPBE}AtributData" in types.get(iri, set()):
+            kind = "data"
+        if kind is not None:
+            out[iri] = kind
+    return out
