@@ -216,3 +216,19 @@ def test_a_revision_that_does_not_exist_is_a_clear_error(history: tuple[Path, di
     repo, _ = history
     done = arsitek("diff", "no-such-branch", cwd=repo)
     assert done.returncode == 2 and "arsitek: error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_every_check_is_documented_and_the_workflow_comments_and_uploads() -> None:
+    import yaml
+
+    from arsitek.diff.changes import CHECKS
+
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "diff.md").read_text(encoding="utf-8"), re.M))
+    assert documented == set(CHECKS)
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["architecture"]["steps"]
+    scripts = "\n".join(str(s.get("run", "")) for s in steps)
+    assert "arsitek diff" in scripts and "--format markdown" in scripts and "--format sarif" in scripts
+    assert "gh pr comment" in scripts and "--fail-on breaking" in scripts
+    assert any(s.get("with", {}).get("sarif_file") == "arsitek-diff.sarif" for s in steps)
+    assert workflow["jobs"]["architecture"]["steps"][0]["with"]["fetch-depth"] == 0
