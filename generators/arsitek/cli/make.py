@@ -36,12 +36,19 @@ def _wrote(written: int, out_dir: Path) -> None:
 @output_dir_option(Path("build"))
 @click.option("--allow-invalid", is_flag=True, help="Build even when the model has Violations.")
 @click.option("--strict", is_flag=True, help="Fail on Warnings too.")
+@click.option(
+    "--since",
+    metavar="BASE",
+    default=None,
+    help="Add a changes page: what changed since BASE (a git revision of the model's repository, or a folder).",
+)
 @model_options
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
     allow_invalid: bool,
     strict: bool,
+    since: str | None,
     lang: str,
     ontology_dir: Path | None,
     engine: str,
@@ -54,9 +61,36 @@ def build(
     output untouched.
     """
     options = pipeline.Options(paths, ontology_dir, engine, lang, allow_invalid, strict)
+    overrides = {"site": _site_since(since, paths, ontology_dir)} if since else None
     with _progress() as progress:
-        written = pipeline.build(options, out_dir, report(lang), notice, progress=progress)
+        written = pipeline.build(options, out_dir, report(lang), notice, overrides=overrides, progress=progress)
     _wrote(written, out_dir)
+
+
+def _site_since(since: str, paths: tuple[Path, ...], ontology_dir: Path | None) -> Generator:
+    """The site with a changes page: the diff of the model since ``since`` (see ``arsitek diff``)."""
+    from arsitek.diff.report import as_dict
+    from arsitek.diff.run import diff_folders
+    from arsitek.diff.sides import materialised
+    from arsitek.generators.base import LANGS
+    from arsitek.generators.site.generator import SiteGenerator
+    from arsitek.paths import data_folders
+
+    folders = data_folders(ontology_dir)
+    if len(paths) > 1 or (paths and not paths[0].is_dir()):
+        raise UsageError("--since compares one model folder: give it as the only PATH")
+    model = paths[0] if paths else pipeline.default_model(folders)
+    with materialised(since, model) as base:
+        found = diff_folders(
+            base.folder,
+            model,
+            base.name,
+            model.as_posix(),
+            [folders.ontology],
+            folders.not_vocabulary,
+            lambda loaded: pipeline.rules_for(loaded, ontology_dir),
+        )
+    return SiteGenerator(changes={lang: as_dict(found, lang) for lang in LANGS})
 
 
 @cli.command()

@@ -180,7 +180,7 @@ def impact(element: str, paths: tuple[Path, ...], fmt: str, lang: str, ontology_
     from arsitek.build import Options, load, stop_if_unreadable
     from arsitek.cli.options import notice
     from arsitek.errors import UsageError
-    from arsitek.generators.site.impact import by_depth, dependency_graph, kinds_of
+    from arsitek.generators.site.impact import by_depth, kinds_of, model_graph
     from arsitek.generators.site.kinds import KINDS
     from arsitek.text import one_line
     from arsitek.view import build_view, local_name
@@ -193,7 +193,7 @@ def impact(element: str, paths: tuple[Path, ...], fmt: str, lang: str, ontology_
         raise UsageError(
             f"no element called {element!r} in the model (a prefixed name, an IRI, a local name or a label)"
         )
-    graph = dependency_graph(view, view.facts.relations)
+    graph = model_graph(view)
     sides = {"dependents": by_depth(graph, iri), "dependencies": by_depth(graph, iri, dependents=False)}
     kinds = kinds_of(view, {n for near in sides.values() for n, _ in near})
     if fmt == "json":

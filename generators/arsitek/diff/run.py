@@ -29,7 +29,7 @@ from arsitek.diff.changes import (
 )
 from arsitek.diff.semantic import TYPE, SemanticDiff, Statement, compare, statements_of
 from arsitek.generators.site.extensions import site_parts
-from arsitek.generators.site.impact import by_depth, dependency_graph, kinds_of
+from arsitek.generators.site.impact import by_depth, kinds_of, model_graph
 from arsitek.generators.site.kinds import KINDS
 from arsitek.load import LoadedModel, collect_files, display_path
 from arsitek.validate import ShapesGraph
@@ -97,7 +97,7 @@ def _typed(model: LoadedModel) -> dict[str, frozenset[str]]:
 def _snapshot(model: LoadedModel, view: ArchitectureView, result: ValidationResult, touched: set[str]) -> Snapshot:
     said = view.facts.statements(touched)
     statements = {s: {p: [str(v) for v in vs] for p, vs in props.items()} for s, props in said.items()}
-    graph = dependency_graph(view, view.facts.relations)
+    graph = model_graph(view)
     dependents: dict[str, tuple[str, ...]] = {}
     reverse = graph.reverse(copy=False)
     for iri in touched:
@@ -107,7 +107,7 @@ def _snapshot(model: LoadedModel, view: ArchitectureView, result: ValidationResu
 
 
 def _depths(view: ArchitectureView, touched: set[str]) -> dict[str, list[tuple[str, int]]]:
-    graph = dependency_graph(view, view.facts.relations)
+    graph = model_graph(view)
     return {
         iri: [(n, d) for n, d in by_depth(graph, iri) if n not in touched] for iri in sorted(touched) if iri in graph
     }

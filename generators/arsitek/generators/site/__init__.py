@@ -26,7 +26,7 @@ from arsitek.generators.site import diagrams, lists
 from arsitek.generators.site.extensions import site_parts
 from arsitek.generators.site.gather import Page, Site, gather, value_html, value_short
 from arsitek.generators.site.i18n import UI
-from arsitek.generators.site.impact import dependency_graph, impact_of
+from arsitek.generators.site.impact import impact_of, model_graph
 from arsitek.generators.site.kinds import DOMAINS
 from arsitek.output import Artifact
 from arsitek.templating import TEMPLATES, environment
@@ -77,6 +77,9 @@ class PreparedSite:
     env: Environment
     graph: DiGraph
     notation: dict[str, str]
+    #: what a change did, when the site is built with ``--since``: the diff report per language
+    #: (``arsitek.diff.report.as_dict``), shown on ``perubahan.html``
+    changes: dict[str, dict[str, Any]] | None = None
 
 
 def site_environment(templates: Path | None = None) -> Environment:
@@ -93,6 +96,7 @@ def prepare_site(
     ontology: Path,
     catalogue: list[dict[str, Any]],
     templates: Path | None = None,
+    changes: dict[str, dict[str, Any]] | None = None,
 ) -> PreparedSite:
     """What every page draws on; ``catalogue`` is :attr:`Contracts.catalogue`, the contracts serving each flow."""
     parts = site_parts(view.profiles)
@@ -110,9 +114,9 @@ def prepare_site(
         return menus[lang, up]
 
     env.globals["nav"] = nav
-    statements = [(s, local_name(p), o) for s, p, o in view.facts.relations]
     notation = view.facts.notations
-    return PreparedSite(view, catalogue, site, env, dependency_graph(view, statements), notation)
+    env.globals["changes"] = changes
+    return PreparedSite(view, catalogue, site, env, model_graph(view), notation, changes)
 
 
 def iter_site(prepared: PreparedSite, langs: Sequence[str] = LANGS) -> Iterator[Artifact]:
@@ -230,6 +234,8 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
     yield page("aturan.html", "rules.html.j2", rules=_rules(site))
     yield page("kosakata.html", "vocabulary.html.j2", vocabulary=view.facts.vocabulary(lang))
     yield page("data-pribadi.html", "personal.html.j2", systems=_personal(site))
+    if prepared.changes is not None:
+        yield page("perubahan.html", "changes.html.j2", report=prepared.changes[lang], pages=site.pages)
     yield page("cari.html", "search.html.j2")
     yield (f"{lang}/search-index.js", _search_index(site, lang))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from arsitek.generators.base import LANGS, Inputs, Plan, Split, link_or_copy
 from arsitek.generators.contracts import Contracts
@@ -28,13 +29,17 @@ class SiteGenerator:
     joins: str | None = "contracts"
     #: What ``arsitek generate site`` writes with it: the pages link to the dictionary's spreadsheets.
     also: tuple[str, ...] = ("dictionary",)
+    #: what a change did, per language, for the "changes" page of a site built with ``--since``
+    changes: dict[str, dict[str, Any]] | None = None
 
     def plan(self, inputs: Inputs, plans: Mapping[str, Plan]) -> Plan:
         contracts: Contracts = plans["contracts"].published
         copies = link_or_copy(inputs, "contracts", "contracts", contracts.artifacts())
 
         def split() -> Split:
-            prepared = prepare_site(inputs.view, inputs.result, inputs.ontology, contracts.catalogue)
+            prepared = prepare_site(
+                inputs.view, inputs.result, inputs.ontology, contracts.catalogue, changes=self.changes
+            )
 
             def render(chunks: Iterable[list[Page]], side: int) -> Iterable[Written]:
                 """Every language's pages of the elements in ``chunks``, and one language's other pages."""

@@ -46,6 +46,21 @@ UI: dict[str, dict[str, str]] = {
         "generated": "Dibangun oleh arsitek dari model arsitektur",
         "download": "Unduh",
         "personal_data_held": "Data pribadi yang disimpan",
+        "changes": "Perubahan",
+        "changes_since": "Perubahan sejak {base}",
+        "changes_summary": (
+            "{breaking} merusak · {warning} peringatan · {info} info · {elements} elemen berubah · "
+            "temuan: {introduced} baru, {fixed} diperbaiki"
+        ),
+        "check": "Pemeriksaan",
+        "detail": "Apa",
+        "consumers": "Konsumen",
+        "elements_changed": "Elemen yang berubah",
+        "change_kind": "Perubahan",
+        "depends": "Bergantung padanya",
+        "findings_introduced": "Temuan baru",
+        "findings_fixed": "Temuan yang diperbaiki",
+        "no_changes": "Tidak ada perubahan arsitektur.",
         "pages": "Halaman",
         "matrix_too_large": (
             "Matriks ini akan memuat {rows:,} × {cols:,} sel, melebihi batas {limit:,}; "
@@ -128,6 +143,21 @@ UI: dict[str, dict[str, str]] = {
         "generated": "Built by arsitek from the architecture model",
         "download": "Download",
         "personal_data_held": "Personal data held",
+        "changes": "Changes",
+        "changes_since": "Changes since {base}",
+        "changes_summary": (
+            "{breaking} breaking · {warning} warnings · {info} info · {elements} elements changed · "
+            "findings: {introduced} introduced, {fixed} fixed"
+        ),
+        "check": "Check",
+        "detail": "What",
+        "consumers": "Consumers",
+        "elements_changed": "Elements changed",
+        "change_kind": "Change",
+        "depends": "Depend on it",
+        "findings_introduced": "Findings introduced",
+        "findings_fixed": "Findings fixed",
+        "no_changes": "No change to the architecture.",
         "pages": "Pages",
         "matrix_too_large": (
             "This matrix would hold {rows:,} × {cols:,} cells, over the limit of {limit:,}; "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from arsitek.view import ArchitectureView
+from arsitek.view import ArchitectureView, local_name
 from arsitek.vocab import SPBE
 
 # (property local name, edge direction): "forward" = subject depends on object.
@@ -52,6 +52,11 @@ def dependency_graph(view: ArchitectureView, statements: list[tuple[str, str, st
             graph.add_edge(flow.iri, flow.source, via="sumberIntegrasi")
             graph.add_edge(flow.target, flow.iri, via="tujuanIntegrasi")
     return graph
+
+
+def model_graph(view: ArchitectureView) -> nx.DiGraph:
+    """The dependency graph of the whole model, from the view's relations (one query, read once)."""
+    return dependency_graph(view, [(s, local_name(p), o) for s, p, o in view.facts.relations])
 
 
 def impact_of(graph: nx.DiGraph, node: str) -> Impact:
