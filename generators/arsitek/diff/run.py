@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
 import pyoxigraph as ox
 
 from arsitek.diff.changes import (
@@ -94,23 +93,17 @@ def _typed(model: LoadedModel) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def _snapshot(model: LoadedModel, view: ArchitectureView, result: ValidationResult, touched: set[str]) -> Snapshot:
+def _snapshot(
+    view: ArchitectureView, result: ValidationResult, touched: set[str]
+) -> tuple[Snapshot, dict[str, list[tuple[str, int]]]]:
+    """One side as the checks need it, and what depends on each touched element (with its depth)."""
     said = view.facts.statements(touched)
     statements = {s: {p: [str(v) for v in vs] for p, vs in props.items()} for s, props in said.items()}
-    graph = model_graph(view)
-    dependents: dict[str, tuple[str, ...]] = {}
-    reverse = graph.reverse(copy=False)
-    for iri in touched:
-        if iri in graph:
-            dependents[iri] = tuple(sorted(nx.descendants(reverse, iri)))
-    return Snapshot(view, result.findings, statements, dependents, contracts_of(view, touched))
-
-
-def _depths(view: ArchitectureView, touched: set[str]) -> dict[str, list[tuple[str, int]]]:
-    graph = model_graph(view)
-    return {
-        iri: [(n, d) for n, d in by_depth(graph, iri) if n not in touched] for iri in sorted(touched) if iri in graph
-    }
+    graph = model_graph(view)  # once per side: the costliest part of a snapshot at national scale
+    near = {iri: by_depth(graph, iri) for iri in sorted(touched) if iri in graph}
+    dependents = {iri: tuple(sorted(n for n, _ in found)) for iri, found in near.items()}
+    depths = {iri: [(n, d) for n, d in found if n not in touched] for iri, found in near.items()}
+    return Snapshot(view, result.findings, statements, dependents, contracts_of(view, touched)), depths
 
 
 def _domains(views: Sequence[ArchitectureView], iris: set[str]) -> dict[str, str]:
@@ -162,8 +155,7 @@ def diff_folders(
         # what the change touches is known from the changed files alone (a renamed element's old
         # and new IRI both); the base side is read now, before the store moves on to the head
         touched = {s for s, _, _ in base_statements ^ head_statements}
-        base_snapshot = _snapshot(validator.model, base_view, base_run.result, touched)
-        base_impact = _depths(base_view, touched)
+        base_snapshot, base_impact = _snapshot(base_view, base_run.result, touched)
         base_view.facts.types  # noqa: B018  (read now: the facts are read from the store when first asked)
         # the other side is read the same way, before the store moves on
         for name in changed:
@@ -177,8 +169,7 @@ def diff_folders(
         head_view = build_view(validator.model)
         head_typed = _typed(validator.model)
         semantic = compare(base_statements, head_statements, base_typed, head_typed)
-        head_snapshot = _snapshot(validator.model, head_view, head_run.result, touched)
-        impact = _depths(head_view, touched)
+        head_snapshot, impact = _snapshot(head_view, head_run.result, touched)
         for iri, element in semantic.elements.items():  # a removed element's dependents are the base's
             if element.status == "removed":
                 impact[iri] = [(d, n) for d, n in base_impact.get(iri, []) if d not in semantic.elements]
