@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("arsitek.generators", "arsitek.profil"),  # a profile builds on the generators' extension points
     (
         "arsitek.view", "arsitek.header", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub",
-        "arsitek.spreadsheet", "arsitek.questions",
+        "arsitek.spreadsheet", "arsitek.questions", "arsitek.exchange",
     ),
     (
         "arsitek.load", "arsitek.locate", "arsitek.source_file", "arsitek.guard", "arsitek.output",

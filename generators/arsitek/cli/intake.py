@@ -74,3 +74,53 @@ def import_xlsx(
     )
     if outcome.problems:
         sys.exit(1)
+
+
+@import_.command("archimate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    "folder",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A new or empty folder for the model (or one holding a model that has none of the files written).",
+)
+@click.option("--lenient", is_flag=True, help="Import a file that breaks the schema, listing each problem by line.")
+@click.option("--prefix", default=None, help="The Turtle prefix of the elements' names (e.g. kota).")
+@click.option("--namespace", default=None, metavar="IRI", help="The IRI the elements' names start with.")
+@ONTOLOGY_OPTION
+def import_archimate(
+    file: Path, folder: Path, lenient: bool, prefix: str | None, namespace: str | None, ontology_dir: Path | None
+) -> None:
+    """Read an ArchiMate exchange file (MEFF 3.0 or 3.1, from Archi, Visual Paradigm or Sparx EA) into Turtle.
+
+    Elements become SPBE classes where the mapping is clear and keep their ArchiMate type otherwise;
+    relationships the nearest SPBE property or one keeping their type; views the elements they
+    show (docs/archimate.md). A file declaring a DTD or entities is refused. Exits 1 when a problem
+    was reported (with --lenient), 2 when the file was refused.
+    """
+    from arsitek.exchange.importer import import_archimate as run
+
+    folders = data_folders(ontology_dir)
+    outcome = run(
+        file,
+        folder,
+        ontology=[folders.ontology],
+        not_vocabulary=folders.not_vocabulary,
+        prefix=prefix,
+        namespace=namespace,
+        lenient=lenient,
+    )
+    shown = console(stderr=True)
+    for problem in outcome.problems:
+        where = f"{file}:{problem.line}: " if problem.line else f"{file}: "
+        shown.print(f"arsitek: problem: {one_line(where + problem.reason)}", style="yellow")
+    written = ", ".join(p.name for p in outcome.files) or "none"
+    shown.print(
+        f"arsitek: {outcome.elements} elements, {outcome.relationships} relationships, {outcome.views} views "
+        f"imported; {len(outcome.problems)} problems; files written: {written}",
+        style="yellow" if outcome.problems else "green",
+    )
+    if outcome.problems:
+        sys.exit(1)

@@ -37,6 +37,7 @@ ELEMENT_TYPES: tuple[tuple[str, str], ...] = (
     (f"{SPBE}PrinsipArsitektur", "Principle"),
     (f"{SPBE}Risiko", "Assessment"),
     (f"{SPBE}InsidenKeamanan", "BusinessEvent"),
+    (f"{SPBE}ElemenArchiMate", "Grouping"),  # its own type, kept in spbe:tipeArchimate, comes first
 )
 
 #: a data entity that is a paper record (it has a form) is a business object, not a data object

@@ -28,7 +28,7 @@ from arsitek.exchange.mapping import (
     PROPERTIES,
     RELATIONSHIPS,
 )
-from arsitek.exchange.table import allowed
+from arsitek.exchange.table import LETTERS, TABLE, allowed
 from arsitek.generators.base import LANGS, Inputs, Plan
 from arsitek.output import Artifact
 from arsitek.text import xml_text
@@ -57,6 +57,73 @@ LAYERS = {
     "Technology & Physical": ("Node", "Device", "SystemSoftware", "CommunicationNetwork"),
     "Motivation": ("Constraint", "Requirement", "Principle", "Assessment"),
 }
+
+
+#: every element type of ArchiMate 3.2 (an imported element's kept type must be one)
+ARCHIMATE_TYPES = frozenset(
+    [
+        "BusinessActor",
+        "BusinessRole",
+        "BusinessCollaboration",
+        "BusinessInterface",
+        "BusinessProcess",
+        "BusinessFunction",
+        "BusinessInteraction",
+        "BusinessEvent",
+        "BusinessService",
+        "BusinessObject",
+        "Contract",
+        "Representation",
+        "Product",
+        "ApplicationComponent",
+        "ApplicationCollaboration",
+        "ApplicationInterface",
+        "ApplicationFunction",
+        "ApplicationInteraction",
+        "ApplicationProcess",
+        "ApplicationEvent",
+        "ApplicationService",
+        "DataObject",
+        "Node",
+        "Device",
+        "SystemSoftware",
+        "TechnologyCollaboration",
+        "TechnologyInterface",
+        "Path",
+        "CommunicationNetwork",
+        "TechnologyFunction",
+        "TechnologyProcess",
+        "TechnologyInteraction",
+        "TechnologyEvent",
+        "TechnologyService",
+        "Artifact",
+        "Equipment",
+        "Facility",
+        "DistributionNetwork",
+        "Material",
+        "Stakeholder",
+        "Driver",
+        "Assessment",
+        "Goal",
+        "Outcome",
+        "Principle",
+        "Requirement",
+        "Constraint",
+        "Meaning",
+        "Value",
+        "Resource",
+        "Capability",
+        "ValueStream",
+        "CourseOfAction",
+        "WorkPackage",
+        "Deliverable",
+        "ImplementationEvent",
+        "Plateau",
+        "Gap",
+        "Grouping",
+        "Location",
+    ]
+)
 
 
 def ident(*parts: str) -> str:
@@ -91,11 +158,22 @@ def collect(view: ArchitectureView) -> Exchange:
                 entity = view.entities.get(iri)
                 out.elements[iri] = "BusinessObject" if kind == "DataObject" and entity and entity.form else kind
                 break
+    kept = facts.statements(out.elements)
+    for iri in out.elements:  # an imported element keeps the ArchiMate type it came with
+        for term in kept.get(iri, {}).get(f"{SPBE}tipeArchimate", []):
+            if isinstance(term, ox.Literal) and term.value in ARCHIMATE_TYPES:
+                out.elements[iri] = term.value
     exported = out.elements
     for subject, prop, obj in facts.relations:
         if subject not in exported or obj not in exported or subject == obj:
             continue
         name = local_name(prop)
+        if name.startswith("archimate") and name[9:] in LETTERS:  # an imported relationship, its type kept
+            kind, source, target = name[9:], subject, obj
+            known = (exported[source], exported[target]) in TABLE
+            if not known or allowed(exported[source], kind, exported[target]):
+                out.relationships.append((ident(subject, prop, obj), kind, source, target, prop, {}))
+                continue
         kind, reverse = RELATIONSHIPS.get(name, ("Association", False))
         source, target = (obj, subject) if reverse else (subject, obj)
         if not allowed(exported[source], kind, exported[target]):
@@ -227,7 +305,7 @@ def to_meff(view: ArchitectureView) -> bytes:
         _texts(element, "name", view.labels.get(iri) or {"id": local_name(iri)})
         _texts(element, "documentation", view.definitions.get(iri, {}))
         said = statements.get(iri, {})
-        values = [(IRI_PROPERTY, iri), (CLASS_PROPERTY, view.short(_most_specific(types.get(iri, set()), below)))]
+        values = [(IRI_PROPERTY, iri), (CLASS_PROPERTY, _most_specific(types.get(iri, set()), below))]
         for name in PROPERTIES:
             for term in sorted(said.get(f"{SPBE}{name}", []), key=str):
                 values.append((f"spbe:{name}", _value(view, term)))
@@ -253,7 +331,7 @@ def to_meff(view: ArchitectureView) -> bytes:
             ]
             props.add(relationship, values)
         else:
-            props.add(relationship, [(PREDICATE_PROPERTY, view.short(what))])
+            props.add(relationship, [(PREDICATE_PROPERTY, what)])
     organizations = etree.SubElement(model, f"{{{NS}}}organizations")
     for layer, kinds in LAYERS.items():
         members = sorted((i for i, k in exchange.elements.items() if k in kinds), key=ident)
