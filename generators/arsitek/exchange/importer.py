@@ -185,7 +185,7 @@ def import_archimate(
         if exchange.folders.get(record.identifier):
             add(iri, f"{SPBE}folderArchimate", ox.Literal(exchange.folders[record.identifier]))
         for name, value in record.properties:
-            if name in (IRI_PROPERTY, CLASS_PROPERTY):
+            if name in (IRI_PROPERTY, CLASS_PROPERTY, "spbe:pemilik"):  # the owner: its association says it
                 continue
             restored = _restored(name, value, names)
             if restored is not None:

@@ -63,6 +63,7 @@ RELATIONSHIPS: dict[str, tuple[str, bool]] = {
 
 #: SPBE properties shown as ArchiMate properties of the element (codes and names, not relationships)
 PROPERTIES = (
+    "pemilik",
     "statusSiklusHidup",
     "merealisasikan",
     "keterbukaan",

@@ -309,6 +309,10 @@ def to_meff(view: ArchitectureView) -> bytes:
         for name in PROPERTIES:
             for term in sorted(said.get(f"{SPBE}{name}", []), key=str):
                 values.append((f"spbe:{name}", _value(view, term)))
+        entity = view.entities.get(iri)
+        if entity is not None:  # the UU 27/2022 categories of the personal data it holds, for a reader in Archi
+            for category in sorted({a.pdp for a in entity.attributes if a.pdp}):
+                values.append(("spbe:kategoriDataPribadi", category))
         props.add(element, values)
     relationships = etree.SubElement(model, f"{{{NS}}}relationships")
     for rid, kind, source, target, what, names in exchange.relationships:
