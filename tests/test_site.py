@@ -432,3 +432,48 @@ def test_lists_show_what_a_reader_needs_and_download_whole(folders: DataFolders,
     assert dpt["Lifecycle status"] == "operasional Operational" and "RAA.02.01" in dpt["Realises reference"]
     book = openpyxl.load_workbook(io.BytesIO(bytes(artifacts["id/aplikasi/daftar.xlsx"])))
     assert book.active.max_row == len(table) and book.active.freeze_panes == "A2"
+
+
+class _Text(HTMLParser):
+    """A page's words as a reader sees them: not inside code elements, scripts, styles or attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("code", "script", "style", "title"):
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("code", "script", "style", "title"):
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.words.append(data)
+
+
+def test_english_pages_show_code_values_as_words(site: Path, folders: DataFolders) -> None:
+    """No English page shows a code list's Indonesian code word (operasional, terbatas, spesifik...) as text."""
+    view = build_view(load_model([folders.model], [folders.ontology], exclude=folders.not_vocabulary))
+    words = {}
+    for labels, code in view.facts.concepts.values():
+        english = labels.get("en", "").casefold()
+        indonesian = labels.get("id", "").casefold()
+        if not code or not re.fullmatch(r"[a-z]{3,}(-[a-z0-9]+)*", code) or code in re.findall(r"[\w-]+", english):
+            continue
+        # an Indonesian word (a word of its Indonesian label) or a hyphenated technical code (web-api)
+        if code in re.findall(r"[\w-]+", indonesian) or "-" in code:
+            words[code] = english
+    assert {"operasional", "rencana", "terbatas", "spesifik", "umum", "web-api"} <= set(words)
+    found: dict[str, str] = {}
+    for page in sorted((site / "en").rglob("*.html")):
+        reader = _Text()
+        reader.feed(page.read_text(encoding="utf-8"))
+        body = " ".join(reader.words)
+        for code in words:
+            if code not in found and re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", body):
+                found[code] = str(page.relative_to(site))
+    assert found == {}, found

@@ -24,7 +24,7 @@ from arsitek.generators import dictionary, workbook
 from arsitek.generators.contracts import Contracts
 from arsitek.generators.site import diagrams, lists
 from arsitek.generators.site.extensions import site_parts
-from arsitek.generators.site.gather import Page, Site, gather, value_html, value_short
+from arsitek.generators.site.gather import Page, Site, Words, gather, value_html, value_short
 from arsitek.generators.site.i18n import UI
 from arsitek.generators.site.impact import impact_of, model_graph
 from arsitek.generators.site.kinds import DOMAINS
@@ -86,7 +86,7 @@ def site_environment(templates: Path | None = None) -> Environment:
     """The site's templates with the functions and filters they call."""
     env = environment("site", templates)
     env.globals.update(text=text, version=__version__, Severity=Severity)
-    env.filters.update(text=text, value=value_html, short=value_short)
+    env.filters.update(text=text, value=value_html, short=value_short, word=Words({}))  # words: prepare_site
     return env
 
 
@@ -116,6 +116,7 @@ def prepare_site(
     env.globals["nav"] = nav
     notation = view.facts.notations
     env.globals["changes"] = changes
+    env.filters["word"] = Words(site.concepts)
     return PreparedSite(view, catalogue, site, env, model_graph(view), notation, changes)
 
 
@@ -203,6 +204,7 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
                     paging=paging,
                 )
             yield from lists.downloads(site, kinds[kind], members, lang)
+    drawn_patterns = {f.pattern for f in view.integrations.values() if f.pattern}  # a legend shows what is drawn
     for special in site.parts.diagram_pages:
         try:
             drawing = special.draw(site, lang)
@@ -216,7 +218,7 @@ def iter_pages(prepared: PreparedSite, lang: str) -> Iterator[Artifact]:
             special.template,
             title=special.title[lang],
             svg=svg,
-            legend=special.legend,
+            legend={k: v for k, v in (special.legend or {}).items() if k in drawn_patterns},
             svg_file=special.svg_file,
             nodes=nodes,
             limit=diagrams.MAX_NODES,

@@ -49,9 +49,38 @@ def value_html(value: Value, lang: str, up: str) -> Markup:
         return Markup(f'<a href="{escape(up)}{escape(value.href)}">{label}</a>')
     if value.url and (url := safe_url(value.url)):  # a javascript: or data: address is never a link (ARS-DOC-003)
         return Markup(f'<a href="{escape(url)}" rel="external noopener">{label}</a>')
-    if value.code:
+    if value.code and is_reference(value.code):
         return Markup(f'<span class="code">{escape(value.code)}</span> {label}')
+    if value.code:  # a code list's value: its word in the page's language, the code on hover
+        return Markup(f'<span class="word" title="{escape(value.code)}">{label}</span>')
     return label
+
+
+def is_reference(code: str) -> bool:
+    """A reference architecture's code (RAB.09.01): architects scan for it, so it is shown; a code list's is not."""
+    return "." in code
+
+
+class Words:
+    """A code list's codes in words: ``terbatas`` is "Limited" on an English page, with the code on hover.
+
+    Codes are looked up by their notation; where two code lists share one (``none`` for authentication
+    and for encryption), a hint (part of the concept's IRI: ``auth``, ``enkripsi``) picks the list.
+    """
+
+    def __init__(self, concepts: dict[str, tuple[Texts, str | None]]) -> None:
+        self.by_code: dict[str, list[tuple[str, Texts]]] = {}
+        for iri, (labels, code) in sorted(concepts.items()):
+            if code and not is_reference(code):
+                self.by_code.setdefault(code, []).append((iri, labels))
+
+    def __call__(self, code: object, lang: str, hint: str = "") -> Markup:
+        shown = "" if code is None else str(code)
+        found = self.by_code.get(shown, [])
+        chosen = [labels for iri, labels in found if hint in iri.rsplit("/", 1)[-1]] or [labels for _, labels in found]
+        if not shown or not chosen or not text(chosen[0], lang):
+            return escape(shown)
+        return Markup(f'<span class="word" title="{escape(shown)}">{escape(text(chosen[0], lang))}</span>')
 
 
 def value_short(value: Value, lang: str, up: str) -> Markup:
