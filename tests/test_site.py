@@ -477,3 +477,35 @@ def test_english_pages_show_code_values_as_words(site: Path, folders: DataFolder
             if code not in found and re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", body):
                 found[code] = str(page.relative_to(site))
     assert found == {}, found
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("en", "TPS code", "C.Hasil"),
+        ("en", "spesifik", "DPT"),
+        ("en", "recapitulation", "recapitulation"),
+        ("en", "special application", "SIDALIH"),
+        ("en", "Aplikasi Khusus", "SIREKAP"),
+        ("en", "NIK", "DP4"),
+        ("en", "nomor_paspor", "DP4 LN"),
+        ("en", "ARS-APP-001", "ARS-APP-001"),
+        ("id", "TPS code", "TPS"),
+        ("id", "spesifik", "DPT"),
+        ("id", "recapitulation", "rekapitulasi"),
+        ("id", "special application", "SIDALIH"),
+        ("id", "Aplikasi Khusus", "SIREKAP"),
+        ("id", "NIK", "DP4"),
+        ("id", "ARS-DATA-001", "ARS-DATA-001"),
+    ],
+)
+def test_search_finds_by_either_language_codes_attributes_and_rules(  # type: ignore[no-untyped-def]
+    site: Path, browser, lang: str, query: str, expected: str
+) -> None:
+    """What a reader given only the site had to search for (issue 21), on both sides, in Chromium."""
+    page = browser.new_page()
+    page.goto((site / lang / "cari.html").as_uri() + "?q=" + query.replace(" ", "%20"))
+    page.locator("#search-results li").first.wait_for()
+    found = page.locator("#search-results").inner_text()
+    page.close()
+    assert expected.casefold() in found.casefold(), found[:500]

@@ -385,15 +385,55 @@ def _personal(site: Site) -> list[dict[str, Any]]:
 
 
 def _search_index(site: Site, lang: str) -> str:
-    entries = [
-        {
-            "t": text(p.label, lang),
-            "u": p.path,
-            "k": site.parts.kinds[p.kind].label[lang],
-            "d": text(p.definition, lang)[:300],
-        }
-        for p in sorted(site.pages.values(), key=lambda p: p.path)
-    ]
+    """Every element, rule and vocabulary term, findable by what a reader types in either language.
+
+    ``t`` is the title in the page's language, ``k`` the kind, ``d`` the definition shown; ``x`` is
+    everything else a search may match (the other language's label and definition, the classes,
+    reference codes and names, a data entity's attributes), so "Aplikasi Khusus", "TPS code", "NIK"
+    or a rule id find what they name. Loaded only when search is first used (``site.js``).
+    """
+    other = "en" if lang == "id" else "id"
+    view = site.view
+    entries = []
+    for p in sorted(site.pages.values(), key=lambda p: p.path):
+        kind = site.parts.kinds[p.kind].label
+        extra = [p.label.get(other, ""), p.definition.get(other, "")[:150], kind.get(other, "")]
+        extra += [t for c in p.classes for t in c.values()]
+        extra += [f"{v.code or ''} {text(v.text, lang)} {text(v.text, other)}" for v in p.references]
+        entity = view.entities.get(p.iri)
+        if entity is not None:
+            extra += [f"{a.name} {' '.join(a.label.values())}" for a in entity.attributes]
+        entry = {"t": text(p.label, lang), "u": p.path, "k": kind[lang], "d": text(p.definition, lang)[:300]}
+        entry["x"] = " ".join(x for x in extra if x)
+        entries.append(entry)
+    page_kind = {"id": "Halaman", "en": "Page"}
+    for special in site.parts.diagram_pages:  # the site-wide diagrams: "recapitulation" finds its chain
+        entries.append(
+            {"t": special.title[lang], "u": special.file, "k": page_kind[lang], "d": "", "x": special.title[other]}
+        )
+    rule_kind = {"id": "Aturan", "en": "Rule"}
+    for rule in site.result.rules:
+        entries.append(
+            {
+                "t": f"{rule.rule_id} {rule.title_in(lang)}",
+                "u": f"aturan.html#{rule.rule_id}",
+                "k": rule_kind[lang],
+                "d": rule.description_in(lang)[:300],
+                "x": f"{rule.title_in(other)} {rule_kind[other]}",
+            }
+        )
+    term_kind = {"id": "Kosakata", "en": "Vocabulary"}
+    for term in view.facts.vocabulary(lang)["terms"]:
+        if term["label"]:
+            entries.append(
+                {
+                    "t": term["label"],
+                    "u": f"kosakata.html#{term['name']}",
+                    "k": term_kind[lang],
+                    "d": term["definition"][:300],
+                    "x": f"{term['name']} {term_kind[other]}",
+                }
+            )
     return "window.ARSITEK_SEARCH = " + json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 

@@ -219,6 +219,8 @@ def _dot(source: str, graphs: int) -> list[str]:
 
 _PROLOG = re.compile(r"\A<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*")
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
+#: the <title> Graphviz gives a node or edge: its internal id, which a browser would show as the tooltip
+_ID_TITLE = re.compile(r"<title>n[0-9a-f]+(?:&#45;&gt;n[0-9a-f]+)?</title>\s*")
 
 
 def _inline(svg: str, prefix: str) -> str:
@@ -230,7 +232,8 @@ def _inline(svg: str, prefix: str) -> str:
     """
     start = max(svg.find("<svg"), 0)
     head = _COMMENT.sub("", _PROLOG.sub("", svg[:start]))
-    return head + _COMMENT.sub("", svg[start:]).replace(' id="', f' id="{prefix}-')
+    body = _ID_TITLE.sub("", _COMMENT.sub("", svg[start:]))  # the box's link title names it instead
+    return head + body.replace(' id="', f' id="{prefix}-')
 
 
 def context(site: Site, page: Page, lang: str) -> Drawing:

@@ -60,6 +60,7 @@
       entry.title = norm(entry.t);
       entry.words = " " + entry.title.split(/\s+/).join(" ");
       entry.body = norm(entry.d + " " + entry.k);
+      entry.extra = norm(entry.x || "");
     });
     normalised = true;
   }
@@ -70,16 +71,19 @@
     normalise();
     var scored = [], whole = words.join(" ");
     window.ARSITEK_SEARCH.forEach(function (entry) {
-      var title = entry.title, body = entry.body, titleWords = entry.words, score = 0;
+      var title = entry.title, body = entry.body, titleWords = entry.words, score = 0, via = null;
       for (var i = 0; i < words.length; i++) {
         // A word that starts a word of the title counts more than one found inside it: among thousands
         // of "Aplikasi 1500x", the query "aplikasi 1500" puts Aplikasi 1500 before Aplikasi 11500.
         if (titleWords.indexOf(" " + words[i]) !== -1) { score += 4; }
         else if (title.indexOf(words[i]) !== -1) { score += 3; }
         else if (body.indexOf(words[i]) !== -1) { score += 1; }
+        else if (entry.extra.indexOf(words[i]) !== -1) { score += 1; via = via || words[i]; }
         else { return; }
       }
       if (title === whole) { score += 10; }
+      else if (title.indexOf(whole) === 0) { score += 5; }
+      entry.via = via;  // the word found only in the other language, a code or an attribute: shown with the hit
       scored.push([score, entry]);
     });
     scored.sort(function (a, b) { return b[0] - a[0] || a[1].t.localeCompare(b[1].t); });
@@ -125,6 +129,13 @@
         var p = document.createElement("p");
         p.textContent = h.d;
         li.appendChild(p);
+        if (h.via) {  // where it matched, when the title and definition do not say
+          var at = h.extra.indexOf(h.via), start = Math.max(0, at - 40);
+          var matched = document.createElement("p");
+          matched.className = "matched";
+          matched.textContent = (start ? "\u2026" : "") + (h.x || "").slice(start, at + h.via.length + 60) + "\u2026";
+          li.appendChild(matched);
+        }
         results.appendChild(li);
       });
       summary.textContent = hits.length ? hits.length + " \u00d7" : summary.getAttribute("data-none");
