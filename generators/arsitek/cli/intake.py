@@ -14,7 +14,7 @@ from arsitek.text import one_line
 
 @cli.group("import")
 def import_() -> None:
-    """Bring what an agency keeps elsewhere (spreadsheets) into its model."""
+    """Bring what an agency keeps elsewhere (spreadsheets, ArchiMate models) into its model."""
 
 
 @import_.command("xlsx")

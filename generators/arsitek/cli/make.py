@@ -140,7 +140,7 @@ def generate(
 
 @cli.group()
 def export() -> None:
-    """Outputs for the tools an agency already uses (spreadsheets, documents)."""
+    """Outputs for the tools an agency already uses (spreadsheets, documents, ArchiMate)."""
 
 
 def _checked(mapping: Path) -> Path:
