@@ -509,3 +509,16 @@ def test_search_finds_by_either_language_codes_attributes_and_rules(  # type: ig
     found = page.locator("#search-results").inner_text()
     page.close()
     assert expected.casefold() in found.casefold(), found[:500]
+
+
+def test_long_impact_lists_are_grouped_by_kind_with_counts_and_folded(site: Path) -> None:
+    html = (site / "en" / "infrastruktur" / "pusat_data_kpu.html").read_text(encoding="utf-8")
+    impact = html[html.index('id="dampak"') :]
+    impact = impact[: impact.index("</section>")]
+    groups = re.findall(r"<details( open)?><summary>([^<]+) <span class=\"n\">(\d+)</span>", impact)
+    assert ("", "Applications") in {(g[0], g[1]) for g in groups}  # the transitive list, folded
+    assert (" open", "Applications") in {(g[0], g[1]) for g in groups}  # the direct one, open
+    total = re.search(r'Depends on it \(all\) <span class="n">(\d+)</span>', impact)
+    assert total is not None and int(total.group(1)) > 50
+    folded = sum(int(n) for opened, _, n in groups if not opened)
+    assert folded == int(total.group(1))  # every dependent at every level is in one folded group

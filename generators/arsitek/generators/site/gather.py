@@ -163,6 +163,29 @@ class Site:
             items.append(item)
         return Markup("".join(items))
 
+    def grouped_items(self, iris: Iterable[str], lang: str, up: str, opened: bool = False) -> Markup:
+        """``link_items`` grouped by kind, each group a ``<details>`` with its count (open when ``opened``).
+
+        A data centre's impact runs to a hundred elements: grouped and folded, a reader sees how many
+        applications, integrations and processes it reaches before reading any name.
+        """
+        groups: dict[str, list[str]] = {}
+        for iri in iris:
+            page = self.pages.get(iri)
+            if page is not None:
+                groups.setdefault(page.kind, []).append(iri)
+        order = list(self.parts.kinds)
+        out = []
+        for kind in sorted(groups, key=lambda k: order.index(k) if k in order else len(order)):
+            label = self.parts.kinds[kind].label[lang] if kind in self.parts.kinds else kind
+            items = self.link_items(groups[kind], lang, up)
+            count = len(groups[kind])
+            out.append(
+                f'<details{" open" if opened else ""}><summary>{escape(label)} <span class="n">{count}</span>'
+                f"</summary><ul>{items}</ul></details>"
+            )
+        return Markup("".join(out))
+
     def href(self, iri: str) -> str | None:
         page = self.pages.get(iri)
         return page.path if page else None
