@@ -522,3 +522,30 @@ def test_long_impact_lists_are_grouped_by_kind_with_counts_and_folded(site: Path
     assert total is not None and int(total.group(1)) > 50
     folded = sum(int(n) for opened, _, n in groups if not opened)
     assert folded == int(total.group(1))  # every dependent at every level is in one folded group
+
+
+def test_a_large_diagram_zooms_pans_and_goes_full_screen_from_file(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """The landscape is thousands of points wide: zoom until its labels read, with buttons or keys, from file://."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((site / "en" / "lanskap.html").as_uri())
+    buttons = page.locator(".zoombar button")
+    assert [buttons.nth(i).get_attribute("aria-label") for i in range(buttons.count())] == [
+        "Zoom in", "Zoom out", "Fit", "Full screen",
+    ]  # fmt: skip
+    drawing = page.locator("figure.diagram svg")
+    for _ in range(4):
+        buttons.first.click()
+    assert float(drawing.get_attribute("data-scale") or 0) > 4
+    before = drawing.evaluate("svg => svg.style.transform")
+    page.locator("figure.diagram .svg").focus()
+    page.keyboard.press("ArrowRight")
+    assert drawing.evaluate("svg => svg.style.transform") != before  # panned
+    page.keyboard.press("0")
+    assert drawing.get_attribute("data-scale") == "1.00"
+    small = (site / "en" / "aplikasi" / "sidalih.html").as_uri()
+    page.goto(small)
+    assert page.locator(".zoombar").count() == 0  # a diagram that fits the page needs none
+    page.close()
+    assert errors == []

@@ -141,4 +141,57 @@
       summary.textContent = hits.length ? hits.length + " \u00d7" : summary.getAttribute("data-none");
     });
   }
+  // Large diagrams (a national landscape is thousands of points wide) are shrunk to the page: give them
+  // zoom and pan (buttons, keyboard, dragging) and a full-screen view, with no library and from file://.
+  var said = document.documentElement.lang === "id"
+    ? { zin: "Perbesar", zout: "Perkecil", fit: "Pas di layar", full: "Layar penuh", help: "Geser untuk memindah; tombol + − 0 dan panah" }
+    : { zin: "Zoom in", zout: "Zoom out", fit: "Fit", full: "Full screen", help: "Drag to move; keys + − 0 and arrows" };
+  document.querySelectorAll("figure.diagram .svg").forEach(function (box) {
+    var svg = box.querySelector("svg");
+    if (!svg || !svg.viewBox || !svg.viewBox.baseVal || svg.viewBox.baseVal.width < box.clientWidth * 1.2) { return; }
+    var scale = 1, x = 0, y = 0, drag = null, moved = false;
+    box.classList.add("zoomable");
+    box.tabIndex = 0;
+    box.setAttribute("aria-roledescription", said.help);
+    box.style.height = Math.round(window.innerHeight * 0.7) + "px";  // room to look around once zoomed
+    svg.style.transformOrigin = "0 0";
+    function apply() { svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + scale + ")"; svg.setAttribute("data-scale", scale.toFixed(2)); }
+    var baseW = svg.getBoundingClientRect().width, baseH = svg.getBoundingClientRect().height;
+    function middle(offset, size, room) {  // the middle of what is seen of the drawing along one axis
+      var lo = Math.max(0, offset), hi = Math.min(room, offset + size);
+      return hi > lo ? (lo + hi) / 2 : room / 2;
+    }
+    function zoom(factor) {
+      var cx = middle(x, baseW * scale, box.clientWidth), cy = middle(y, baseH * scale, box.clientHeight);
+      var next = Math.min(16, Math.max(1, scale * factor));
+      x = cx - (cx - x) * next / scale; y = cy - (cy - y) * next / scale; scale = next;
+      if (scale === 1) { x = 0; y = 0; }
+      apply();
+    }
+    var bar = document.createElement("div");
+    bar.className = "zoombar";
+    [["+", said.zin, function () { zoom(1.5); }], ["\u2212", said.zout, function () { zoom(1 / 1.5); }],
+     [said.fit, said.fit, function () { scale = 1; x = 0; y = 0; apply(); }],
+     [said.full, said.full, function () { var f = box.parentNode; if (f.requestFullscreen) { f.requestFullscreen(); } }]
+    ].forEach(function (b) {
+      var button = document.createElement("button");
+      button.type = "button"; button.textContent = b[0]; button.title = b[1]; button.setAttribute("aria-label", b[1]);
+      button.addEventListener("click", b[2]);
+      bar.appendChild(button);
+    });
+    box.parentNode.insertBefore(bar, box);
+    box.addEventListener("keydown", function (e) {
+      var step = 60, keys = { "+": function () { zoom(1.5); }, "=": function () { zoom(1.5); }, "-": function () { zoom(1 / 1.5); },
+        "0": function () { scale = 1; x = 0; y = 0; apply(); }, ArrowLeft: function () { x += step; apply(); },
+        ArrowRight: function () { x -= step; apply(); }, ArrowUp: function () { y += step; apply(); }, ArrowDown: function () { y -= step; apply(); } };
+      if (keys[e.key]) { keys[e.key](); e.preventDefault(); }
+    });
+    box.addEventListener("pointerdown", function (e) { drag = [e.clientX - x, e.clientY - y]; moved = false; });
+    box.addEventListener("pointermove", function (e) {
+      if (!drag) { return; }
+      x = e.clientX - drag[0]; y = e.clientY - drag[1]; moved = true; apply();
+    });
+    window.addEventListener("pointerup", function () { drag = null; });
+    box.addEventListener("click", function (e) { if (moved) { e.preventDefault(); moved = false; } }, true);
+  });
 })();
