@@ -549,3 +549,13 @@ def test_a_large_diagram_zooms_pans_and_goes_full_screen_from_file(site: Path, b
     assert page.locator(".zoombar").count() == 0  # a diagram that fits the page needs none
     page.close()
     assert errors == []
+
+
+def test_a_finding_leads_with_its_message_then_rule_and_place(site: Path) -> None:
+    device = (site / "en" / "infrastruktur" / "perangkat_kpps.html").read_text(encoding="utf-8")
+    item = re.search(r'<section class="findings"[^>]*>.*?<li>(.*?)</li>', device, re.S)
+    assert item is not None
+    after_severity = item.group(1).split("</span> ", 1)[1]
+    message, rest = after_severity.split(" <small>", 1)
+    assert message and "<" not in message and "ARS-" not in message, item.group(1)  # the words come first
+    assert rest.index("ARS-INF-003") < rest.index("model/infrastruktur.ttl:")
