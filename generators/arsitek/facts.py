@@ -96,6 +96,14 @@ class ModelFacts:
         }
 
     @cached_property
+    def urls(self) -> dict[str, list[str]]:
+        """Every element's addresses (``spbe:url``), sorted, read in one query: where a provider is."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for row in self._model.query(f"SELECT ?s ?u WHERE {{ ?s <{SPBE}url> ?u FILTER(isIRI(?s)) }}"):
+            found[row["s"].value].append(row["u"].value)
+        return {iri: sorted(values) for iri, values in found.items()}
+
+    @cached_property
     def relations(self) -> list[tuple[str, str, str]]:
         """Every statement of an arsitek property that points at another element, sorted."""
         rows = self._model.query(

@@ -156,6 +156,8 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                         {
                             "operationId": f"get_{entity.name}",
                             "summary": f"One {text(entity.label)} record",
+                            "description": f"One record of {text(entity.label)}, by its identifier. "
+                            + text(entity.definition),
                             "tags": capability,
                             "parameters": [
                                 {
@@ -206,6 +208,17 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                         operation["x-arsitek-integrations"].append(flow.iri)
                         operation.setdefault("x-arsitek-consumers", []).append(view.label(consumer))
     label = view.label(provider)
+    referenced = {
+        name
+        for item in paths.values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for requirement in operation.get("security", [])
+        for name in requirement
+    }
+    used_schemes = {name: scheme for name, scheme in used_schemes.items() if name in referenced}
+    described = {view.label(p.iri): text(p.definition) for p in view.processes.values()}
+    address = (view.facts.urls.get(provider) or [""])[0]
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -217,8 +230,26 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
             ).strip(),
             "x-arsitek-iri": provider,
             "x-arsitek-description": bilingual(app.definition) if app else {},
+            **({"contact": {"name": view.label(app.owner)}} if app and app.owner else {}),
         },
-        "tags": [{"name": tag} for tag in sorted(tags)],
+        # The model says where the provider is (spbe:url), not where its API is: a variable with that default
+        "servers": [
+            {
+                "url": "{base}",
+                "description": "The provider's API; its base address is not in the architecture model.",
+                "variables": {
+                    "base": {
+                        "default": (address.rstrip("/") or "https://api.example.invalid"),
+                        "description": "The API's base address at the provider (default: the provider's address "
+                        "in the model, or a placeholder when it has none).",
+                    }
+                },
+            }
+        ],
+        "tags": [
+            {"name": tag, "description": described.get(tag) or f"What {tag} does through this API."}
+            for tag in sorted(tags)
+        ],
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": dict(sorted(schemas.items())), "securitySchemes": dict(sorted(used_schemes.items()))},
     }
