@@ -559,3 +559,30 @@ def test_a_finding_leads_with_its_message_then_rule_and_place(site: Path) -> Non
     message, rest = after_severity.split(" <small>", 1)
     assert message and "<" not in message and "ARS-" not in message, item.group(1)  # the words come first
     assert rest.index("ARS-INF-003") < rest.index("model/infrastruktur.ttl:")
+
+
+AXE = ROOT / "tests/tools/node_modules/axe-core/axe.min.js"
+
+
+def test_a_sample_of_every_page_type_passes_axe_core(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """Accessibility as axe-core checks it (installed by `make test`): the first page of every kind and list."""
+    sample = ["index.html", "matriks.html", "kamus-data.html", "katalog-integrasi.html", "aturan.html",
+              "kosakata.html", "cari.html", "data-pribadi.html", "lanskap.html", "peta-integrasi.html"]  # fmt: skip
+    for folder in sorted(p for p in (site / "en").iterdir() if p.is_dir() and (p / "index.html").is_file()):
+        sample.append(f"{folder.name}/index.html")
+        sample.append(sorted(p.name for p in folder.glob("*.html") if not p.name.startswith("index"))[0])
+        sample[-1] = f"{folder.name}/{sample[-1]}"
+    page = browser.new_page()
+    failures = {}
+    for lang in ("en", "id"):
+        for path in sample:
+            page.goto((site / lang / path).as_uri())
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                ".violations.map(v => v.id + ': ' + v.nodes[0].target.join(' '))"
+            )
+            if found:
+                failures[f"{lang}/{path}"] = found
+    page.close()
+    assert len(sample) > 20 and failures == {}, failures

@@ -40,9 +40,9 @@ COLOURS = {
 PATTERN_STYLE = {
     "web-api": ("#3b6fd8", "solid"),
     "service-bus": ("#8a4fd1", "bold"),
-    "data-warehouse": ("#c77700", "dashed"),
-    "virtual-database": ("#1f9d74", "dotted"),
-    "federated-database": ("#1f9d74", "dashed"),
+    "data-warehouse": ("#a35f00", "dashed"),  # white text on it: 5.0:1 (WCAG AA)
+    "virtual-database": ("#17775a", "dotted"),
+    "federated-database": ("#17775a", "dashed"),
     "file-exchange": ("#6b6f76", "solid"),
 }
 FONT = "Helvetica"
