@@ -64,6 +64,19 @@ def write_file(path: Path, content: str | bytes) -> None:
         raise
 
 
+def write_model_file(path: Path, content: str) -> None:
+    """Write a file of the user's model atomically, with the mode a file of theirs has.
+
+    :func:`write_file`'s temporary file is private (0600); a Turtle file an import writes or edits
+    is the user's: an existing one keeps its mode, a new one gets what their umask gives.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
+    write_file(path, content)
+    path.chmod(mode)
+
+
 _MANIFEST_TEXT = "arsitek output folder: arsitek replaces everything in it on the next build.\n"
 _NEW, _OLD, _LOCK = "arsitek-new", "arsitek-old", "arsitek-lock"
 

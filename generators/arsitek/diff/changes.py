@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from arsitek.diff.semantic import ElementChange, SemanticDiff
+from arsitek.diff.semantic import SemanticDiff
 from arsitek.generators.base import LANGS
 from arsitek.generators.contracts.asyncapi import asyncapi_document, bus_flows
 from arsitek.generators.contracts.openapi import openapi_document, web_api_flows
@@ -325,7 +325,3 @@ def finding_changes(introduced: Iterable[Finding]) -> list[Change]:
         )
         for f in introduced
     ]
-
-
-def element_change_of(diff: SemanticDiff, iri: str) -> ElementChange | None:
-    return diff.elements.get(iri)

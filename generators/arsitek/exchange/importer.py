@@ -14,7 +14,6 @@ it. Terms: ``ontology/archimate.ttl``; the mapping, table by table: ``docs/archi
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ from arsitek.errors import OutputError, UsageError
 from arsitek.exchange.mapping import CLASS_PROPERTY, IRI_PROPERTY, PREDICATE_PROPERTY
 from arsitek.exchange.reading import Exchange, Problem, read_exchange
 from arsitek.load import collect_files, load_model
-from arsitek.output import write_file
+from arsitek.output import write_model_file
 from arsitek.spreadsheet.importer import slug
 from arsitek.spreadsheet.turtle import Prefixes, Term, Triple, document
 from arsitek.spreadsheet.values import Names, NotUnderstood
@@ -266,11 +265,8 @@ def import_archimate(
     if existing:
         raise OutputError(f"{folder} already has {', '.join(existing)}: import into a new folder, nothing was written")
     folder.mkdir(parents=True, exist_ok=True)
-    umask = os.umask(0)
-    os.umask(umask)
     for target_path, content in texts.items():
-        write_file(target_path, content)
-        target_path.chmod(0o666 & ~umask)
+        write_model_file(target_path, content)
     outcome.files = sorted(texts)
     return outcome
 

@@ -30,7 +30,6 @@ from arsitek.exchange.mapping import (
 )
 from arsitek.exchange.table import LETTERS, TABLE, allowed
 from arsitek.generators.base import LANGS, Inputs, Plan
-from arsitek.output import Artifact
 from arsitek.text import xml_text
 from arsitek.view import ArchitectureView, local_name, text
 from arsitek.vocab import SPBE
@@ -136,8 +135,10 @@ class Exchange:
     """What the file holds, before it is written: for the writer, the views and the tests."""
 
     elements: dict[str, str] = field(default_factory=dict)  # IRI -> ArchiMate type
-    relationships: list[tuple[str, str, str, str, str, Mapping[str, str]]] = field(default_factory=list)
     #: id, type, source IRI, target IRI, the SPBE property or flow IRI, names per language
+    relationships: list[tuple[str, str, str, str, str, Mapping[str, str]]] = field(default_factory=list)
+    #: what the model says about each element, read once (one scan of the store) for types and properties
+    statements: Mapping[str, Mapping[str, list[ox.NamedNode | ox.Literal]]] = field(default_factory=dict)
 
 
 def _most_specific(kinds: set[str], below: Mapping[str, set[str]]) -> str:
@@ -158,7 +159,8 @@ def collect(view: ArchitectureView) -> Exchange:
                 entity = view.entities.get(iri)
                 out.elements[iri] = "BusinessObject" if kind == "DataObject" and entity and entity.form else kind
                 break
-    kept = facts.statements(out.elements)
+    out.statements = facts.statements(out.elements)  # one scan of the store, read again by the writer
+    kept = out.statements
     for iri in out.elements:  # an imported element keeps the ArchiMate type it came with
         for term in kept.get(iri, {}).get(f"{SPBE}tipeArchimate", []):
             if isinstance(term, ox.Literal) and term.value in ARCHIMATE_TYPES:
@@ -295,7 +297,7 @@ def to_meff(view: ArchitectureView) -> bytes:
     _texts(model, "name", view.header.title or {"id": "Model arsitektur", "en": "Architecture model"})
     _texts(model, "documentation", view.header.description)
     props.add(model, [("arsitek:versi", view.version)])
-    statements = view.facts.statements(exchange.elements)
+    statements = exchange.statements
     below = view.facts.subclasses
     types = view.facts.types
     elements = etree.SubElement(model, f"{{{NS}}}elements")
@@ -405,7 +407,3 @@ class ArchimateGenerator:
 
     def plan(self, inputs: Inputs, plans: Mapping[str, Plan]) -> Plan:
         return Plan(tasks=[lambda: [("model.xml", to_meff(inputs.view))]])
-
-
-def artifacts(view: ArchitectureView) -> list[Artifact]:
-    return [("model.xml", to_meff(view))]

@@ -12,7 +12,6 @@ been composed and checked, and each file is replaced atomically.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -25,7 +24,7 @@ import pyoxigraph as ox
 
 from arsitek.errors import ArsitekError, OutputError, UsageError
 from arsitek.load import LoadedModel, collect_files, declared_prefixes, load_model
-from arsitek.output import write_file
+from arsitek.output import write_model_file
 from arsitek.spreadsheet.mapping import Column, Sheet, read_mapping
 from arsitek.spreadsheet.reading import Cell, Problem, ReadSheet, Row, normal, read_workbook
 from arsitek.spreadsheet.turtle import CannotEdit, Prefixes, Term, Triple, document, edit
@@ -483,11 +482,7 @@ def import_workbooks(
         )
     folder.mkdir(parents=True, exist_ok=True)
     staged = [(path, text) for path, text in sorted(changed.items())]
-    umask = os.umask(0)
-    os.umask(umask)
     for path, text in staged:  # each file whole or not at all; an edited file keeps its mode
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
-        write_file(path, text)
-        path.chmod(mode)
+        write_model_file(path, text)
     importer.outcome.files = [p for p, _ in staged]
     return importer.outcome
