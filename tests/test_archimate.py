@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -154,10 +153,8 @@ def test_foreign_files_in_other_encodings_without_languages_or_names_import(tmp_
 def hostile(tmp_path: Path, name: str, body: str) -> subprocess.CompletedProcess[str]:
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")
-    start = time.monotonic()
     done = arsitek("import", "archimate", str(path), "-o", str(tmp_path / f"out-{name}"), "--prefix", "x",
                    "--namespace", "https://x.example/")  # fmt: skip
-    assert time.monotonic() - start < 60  # refused, not expanded (a generous bound: the machine is slow at times)
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / f"out-{name}").exists()
@@ -172,13 +169,14 @@ def test_hostile_xml_is_refused_in_one_line(tmp_path: Path) -> None:
         '<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" identifier="id-1"><name>&x;</name></model>\n',
     )
     assert "line 2" in xxe.stderr and "root:" not in xxe.stderr
+    assert "refused without reading it further" in xxe.stderr  # before any parsing: nothing is expanded
     lol = "".join(f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" * 1}' * 10 + '">' for i in range(1, 10))
     bomb = hostile(
         tmp_path,
         "bomb.xml",
         f'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol0 "lol">{lol}]>\n<lolz>&lol9;</lolz>\n',
     )
-    assert "DTD or an entity" in bomb.stderr
+    assert "DTD or an entity" in bomb.stderr and "refused without reading it further" in bomb.stderr
     broken = hostile(tmp_path, "broken.xml", '<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"><name>\n')
     assert "not well-formed" in broken.stderr
 
