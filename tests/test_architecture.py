@@ -20,7 +20,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("arsitek.build", "arsitek.starter", "arsitek.diff"),
     ("arsitek.generators", "arsitek.profil"),  # a profile builds on the generators' extension points
     (
-        "arsitek.view", "arsitek.header", "arsitek.facts", "arsitek.validate", "arsitek.endpoint", "arsitek.stub",
+        "arsitek.view", "arsitek.header", "arsitek.hosting", "arsitek.facts", "arsitek.validate", "arsitek.endpoint",
+        "arsitek.stub",
         "arsitek.spreadsheet", "arsitek.questions", "arsitek.exchange",
     ),
     (

@@ -98,3 +98,18 @@ def test_reports_are_byte_identical_across_runs(validate: Validator, mixed: Vali
     )
     for render in (render_json, render_junit, render_sarif, render_text):
         assert render(mixed, "en", Severity.VIOLATION) == render(again, "en", Severity.VIOLATION)
+
+
+def test_sarif_rules_link_to_the_published_catalogue_only_when_the_header_says_where(validate: Validator) -> None:
+    files = [RULES / "_base" / "base.ttl", RULES / "ARS-DOC-002" / "fail-no-source.ttl"]
+    published = validate([*files, RULES / "ARS-DOC-007" / "pass-web-links.ttl"])
+    rules = json.loads(render_sarif(published, "en", Severity.VIOLATION))["runs"][0]["tool"]["driver"]["rules"]
+    links = {r["id"]: r.get("helpUri") for r in rules}
+    assert links["ARS-DOC-002"] == "https://arsitektur.example.go.id/en/aturan.html#ARS-DOC-002"
+    catalogued = {rule.rule_id for rule in published.rules}
+    assert all(links[rule] and links[rule].endswith("#" + rule) for rule in catalogued)
+    hostile = validate([*files, RULES / "ARS-DOC-007" / "fail-script-links.ttl"])
+    assert hostile.hosting.site == "" and hostile.hosting.files == ""
+    rules = json.loads(render_sarif(hostile, "id", Severity.VIOLATION))["runs"][0]["tool"]["driver"]["rules"]
+    assert not any("helpUri" in r for r in rules)
+    assert "ARS-DOC-007" in {f.rule_id for f in hostile.findings}

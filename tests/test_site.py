@@ -586,3 +586,50 @@ def test_a_sample_of_every_page_type_passes_axe_core(site: Path, browser) -> Non
                 failures[f"{lang}/{path}"] = found
     page.close()
     assert len(sample) > 20 and failures == {}, failures
+
+
+def test_finding_locations_link_to_the_repository_when_the_header_says_where(
+    folders: DataFolders, shapes: ShapesGraph, tmp_path: Path
+) -> None:
+    rules = FIXTURES / "rules"
+    model = [rules / "_base" / "base.ttl", rules / "ARS-DOC-002" / "fail-no-source.ttl"]
+    header = tmp_path / "header.ttl"
+    header.write_text(  # a query string's ampersand must reach the page escaped
+        (rules / "ARS-DOC-007" / "pass-web-links.ttl")
+        .read_text(encoding="utf-8")
+        .replace("#L{line}", "?plain=1&view=src#L{line}"),
+        encoding="utf-8",
+    )
+    out = build(folders, shapes, tmp_path / "site", *model)
+    page = next(p for p in sorted((out / "en").rglob("*.html")) if "ARS-DOC-002" in p.read_text(encoding="utf-8"))
+    assert '<span class="loc">' in page.read_text(encoding="utf-8")  # no setting, no link
+    linked = build(folders, shapes, tmp_path / "linked", *model, header)
+    html = (linked / page.relative_to(out)).read_text(encoding="utf-8")
+    found = re.findall(r'<a class="loc" href="([^"]+)">([^<]+)</a>', html)
+    assert found, html
+    for href, shown in found:
+        file, line = shown.rsplit(":", 1)
+        assert (
+            href == f"https://git.example.org/instansi/arsitektur/src/branch/main/{file}?plain=1&amp;view=src#L{line}"
+        )
+
+
+def test_target_and_unverified_values_are_marked_where_they_are_shown(site: Path) -> None:
+    """ "Encrypted file" as a requirement of the target architecture reads differently from a documented one."""
+    badge = re.compile(r'<a class="standing standing-(\w+)" href="([^"]+)" title="([^"]*)">([^<]+)</a>')
+    page = (site / "en" / "integrasi" / "integrasi_salinan_dpt_partai.html").read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(.*?)</td></tr>', page))
+    target = badge.findall(rows["encryption"])
+    assert [(kind, shown) for kind, _, _, shown in target] == [("target", "target")]
+    assert target[0][1].endswith("integrasi_salinan_dpt_partai.html#catatan") and 'id="catatan"' in page
+    assert "file encryption is a target-architecture requirement" in target[0][2]
+    assert [kind for kind, *_ in badge.findall(rows["carries data"])] == ["unverified"]
+    assert badge.findall(rows["direction"]) == []  # a documented value has no badge
+    indonesian = (site / "id" / "integrasi" / "integrasi_salinan_dpt_partai.html").read_text(encoding="utf-8")
+    assert ">belum terverifikasi</a>" in indonesian
+    catalogue = "".join(p.read_text(encoding="utf-8") for p in sorted((site / "en").glob("katalog-integrasi*.html")))
+    row = re.search(r"<tr>\s*<td><a href=\"integrasi/integrasi_dp4.html\">.*?</tr>", catalogue, re.S)
+    assert row is not None
+    assert [kind for kind, *_ in badge.findall(row.group(0))] == ["target"]  # the file encryption, not the rest
+    policy = (site / "en" / "akses" / "akses_operator_dpt.html").read_text(encoding="utf-8")
+    assert len(badge.findall(policy)) == 2  # the rights, and where they are used from

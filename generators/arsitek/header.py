@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from arsitek.load import LoadedModel
 from arsitek.text import readable
-from arsitek.vocab import OWL
+from arsitek.vocab import DCTERMS, OWL
 
 Texts = dict[str, str]
 
@@ -23,6 +23,8 @@ class ModelHeader:
     iri: str
     title: Texts
     description: Texts
+    #: ``dcterms:license``: the licence the model, and the contracts made from it, are published under
+    license: str = ""
 
 
 def read_header(model: LoadedModel, titles: dict[str, Texts], descriptions: dict[str, Texts]) -> ModelHeader:
@@ -46,7 +48,30 @@ def read_header(model: LoadedModel, titles: dict[str, Texts], descriptions: dict
     if not found:
         return ModelHeader("", {}, {})
     iri = found[0][1]
-    return ModelHeader(iri, titles.get(iri, {}), descriptions.get(iri, {}))
+    licenses = sorted(
+        readable(str(row["l"].value))
+        for row in model.query(f"SELECT ?l WHERE {{ <{iri}> <{DCTERMS}license> ?l }}")
+        if row["l"] is not None
+    )
+    return ModelHeader(iri, titles.get(iri, {}), descriptions.get(iri, {}), licenses[0] if licenses else "")
+
+
+SPDX = "http://spdx.org/licenses/"
+
+
+def license_object(license: str, spdx_identifier: bool = True) -> dict[str, str]:
+    """``info.license``: an SPDX IRI becomes its identifier, another IRI a URL, text a name.
+
+    OpenAPI 3.1 has ``identifier`` for SPDX; AsyncAPI 3.0 only ``url`` (``spdx_identifier=False``).
+    """
+    if license.startswith((SPDX, SPDX.replace("http:", "https:"))):
+        identifier = license.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+        if spdx_identifier:
+            return {"name": identifier, "identifier": identifier}
+        return {"name": identifier, "url": f"https://spdx.org/licenses/{identifier}.html"}
+    if license.startswith(("https://", "http://")):
+        return {"name": license.rstrip("/").rsplit("/", 1)[-1] or license, "url": license}
+    return {"name": license}
 
 
 def model_version(model: LoadedModel, header: ModelHeader) -> str:

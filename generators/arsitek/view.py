@@ -115,6 +115,8 @@ class DataInformasi(Element):
     digital_copies: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     form: str | None = None
+    #: the field names of the attributes that together identify one record (spbe:kunci), in attribute order
+    primary_key: tuple[str, ...] = ()
 
     @property
     def personal(self) -> bool:
@@ -351,6 +353,7 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     producers, source = _multi(model, "spbe:produsenData"), _single(model, "spbe:sumberOtoritatif")
     copies = _multi(model, "spbe:salinanDigital")
     references = _multi(model, "spbe:merealisasikan")
+    keys = _multi(model, "spbe:kunci")
     forms = _single(model, f"<{terms['form_code']}>") if "form_code" in terms else {}
     entities = {
         iri: DataInformasi(
@@ -370,6 +373,13 @@ def build_view(model: LoadedModel) -> ArchitectureView:
             digital_copies=copies.get(iri, ()),
             references=references.get(iri, ()),
             form=forms.get(iri),
+            primary_key=tuple(
+                a.name
+                for a in sorted(
+                    (attributes[k] for k in keys.get(iri, ()) if k in attributes and attributes[k].entity == iri),
+                    key=lambda a: (a.order, a.iri),
+                )
+            ),
         )
         for iri in of_type("DataInformasi")
     }

@@ -6,6 +6,8 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from arsitek.hosting import Hosting
+
 
 class Severity(enum.IntEnum):
     """SHACL's three severities, ordered so thresholds compare (``>= Severity.WARNING``)."""
@@ -137,6 +139,8 @@ class ValidationResult:
     unreadable: tuple[ReadError, ...] = ()
     #: the prefixes to show IRIs with, the model's own first (``LoadedModel.prefixes``)
     prefixes: Mapping[str, str] = field(default_factory=dict)
+    #: where the model's files are hosted and its site published, when its header says (for links)
+    hosting: Hosting = field(default_factory=Hosting)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -13,8 +13,9 @@ from collections import defaultdict
 from typing import Any
 
 from arsitek.generators.contracts.naming import path_segment, schema_name
-from arsitek.generators.contracts.schemas import bilingual, entity_example, entity_schema
-from arsitek.view import ArchitectureView, Integrasi, text
+from arsitek.generators.contracts.schemas import bilingual, described, entity_example, entity_schema
+from arsitek.header import license_object
+from arsitek.view import ArchitectureView, DataInformasi, Integrasi, text
 
 SECURITY_SCHEMES: dict[str, tuple[str, dict[str, Any]]] = {
     "api-key": ("apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}),
@@ -52,10 +53,10 @@ def web_api_flows(view: ArchitectureView) -> dict[str, list[Integrasi]]:
 
 
 def _capabilities(view: ArchitectureView, provider: str, consumer: str) -> list[str]:
-    """Tags: the business processes provider and consumer serve together, else the provider's."""
+    """The business processes provider and consumer serve together, else the provider's."""
     mine = view.processes_by_application.get(provider, ())
     shared = sorted(set(mine) & set(view.processes_by_application.get(consumer, ())))
-    return [view.label(p) for p in (shared or list(mine))] or [view.label(provider)]
+    return [view.label(p) for p in (shared or list(mine))]
 
 
 def _access(view: ArchitectureView, entity: str) -> list[dict[str, Any]]:
@@ -76,7 +77,10 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
     app = view.applications.get(provider)
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {"Error": ERROR}
-    tags: set[str] = set()
+    #: one tag per data entity, named like its path: an operation is listed once, under what it serves,
+    #: and a label an architect rewords renames no module of a generated client
+    tags: dict[str, DataInformasi] = {}
+    processes: dict[str, set[str]] = defaultdict(set)
     used_schemes: dict[str, dict[str, Any]] = {}
 
     def security_for(flow: Integrasi) -> list[dict[str, list[str]]]:
@@ -96,11 +100,13 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
         writing = flow.target == provider or flow.direction == "two-way"
         consumer = flow.target if flow.source == provider else flow.source
         capability = _capabilities(view, provider, consumer)
-        tags.update(capability)
         for data in flow.data:
             entity = view.entities.get(data)
             if entity is None:
                 continue
+            tag = path_segment(entity.name)
+            tags[tag] = entity
+            processes[tag].update(capability)
             name = schema_name(entity.name)
             schemas[name] = {k: v for k, v in entity_schema(entity, view).items() if k != "$schema"}
             schemas[name]["examples"] = [entity_example(entity)]
@@ -115,7 +121,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                             "operationId": f"list_{entity.name}",
                             "summary": f"List {text(entity.label)}",
                             "description": text(entity.definition),
-                            "tags": capability,
+                            "tags": [tag],
                             "parameters": [
                                 {
                                     "name": "limit",
@@ -158,7 +164,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                             "summary": f"One {text(entity.label)} record",
                             "description": f"One record of {text(entity.label)}, by its identifier. "
                             + text(entity.definition),
-                            "tags": capability,
+                            "tags": [tag],
                             "parameters": [
                                 {
                                     "name": "id",
@@ -186,7 +192,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                             "operationId": f"submit_{entity.name}",
                             "summary": f"Submit {text(entity.label)}",
                             "description": text(entity.definition),
-                            "tags": capability,
+                            "tags": [tag],
                             "requestBody": {"required": True, "content": {"application/json": {"schema": ref}}},
                             "responses": {
                                 "201": {
@@ -207,6 +213,8 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                     if used and flow.iri not in operation["x-arsitek-integrations"]:
                         operation["x-arsitek-integrations"].append(flow.iri)
                         operation.setdefault("x-arsitek-consumers", []).append(view.label(consumer))
+                        served = operation.setdefault("x-arsitek-processes", [])
+                        served.extend(p for p in capability if p not in served)
     label = view.label(provider)
     referenced = {
         name
@@ -217,7 +225,6 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
         for name in requirement
     }
     used_schemes = {name: scheme for name, scheme in used_schemes.items() if name in referenced}
-    described = {view.label(p.iri): text(p.definition) for p in view.processes.values()}
     address = (view.facts.urls.get(provider) or [""])[0]
     document: dict[str, Any] = {
         "openapi": "3.1.0",
@@ -231,6 +238,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
             "x-arsitek-iri": provider,
             "x-arsitek-description": bilingual(app.definition) if app else {},
             **({"contact": {"name": view.label(app.owner)}} if app and app.owner else {}),
+            **({"license": license_object(view.header.license)} if view.header.license else {}),
         },
         # The model says where the provider is (spbe:url), not where its API is: a variable with that default
         "servers": [
@@ -247,8 +255,13 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
             }
         ],
         "tags": [
-            {"name": tag, "description": described.get(tag) or f"What {tag} does through this API."}
-            for tag in sorted(tags)
+            {
+                "name": tag,
+                "x-displayName": text(entity.label),
+                "description": described(entity.label, entity.definition)
+                + (f" Serves: {', '.join(sorted(processes[tag]))}." if processes[tag] else ""),
+            }
+            for tag, entity in sorted(tags.items())
         ],
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": dict(sorted(schemas.items())), "securitySchemes": dict(sorted(used_schemes.items()))},

@@ -2,6 +2,11 @@
 
 Personal-data attributes carry ``x-arsitek-pdp`` with their UU 27/2022 category,
 so whoever reads a contract sees what they are handling.
+
+Titles are the stable names (the component key, the field name), not display labels:
+code generators make class and field names from ``title``, and a label an architect
+rewords must not rename a class in every consumer's code. The labels, in both
+languages, are in ``x-arsitek-label``, and the English one opens the description.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from arsitek.generators.contracts.naming import schema_name
 from arsitek.view import ArchitectureView, AtributData, DataInformasi, text
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -32,11 +38,16 @@ def bilingual(texts: dict[str, str]) -> dict[str, str]:
     return {lang: texts[lang] for lang in ("id", "en") if lang in texts}
 
 
+def described(label: dict[str, str], definition: dict[str, str]) -> str:
+    """``Label: definition.`` in English, so a reader of generated docs sees the words the title no longer has."""
+    name, meaning = text(label), text(definition)
+    return f"{name}: {meaning}" if name and meaning else name or meaning
+
+
 def attribute_schema(attribute: AtributData) -> dict[str, Any]:
     schema: dict[str, Any] = dict(XSD_TO_JSON.get(attribute.datatype, {"type": "string"}))
-    schema["title"] = text(attribute.label)
-    if attribute.definition:
-        schema["description"] = text(attribute.definition)
+    schema["title"] = attribute.name
+    schema["description"] = described(attribute.label, attribute.definition)
     if schema.get("type") == "string":  # an attribute's own pattern and length (spbe:pola, spbe:panjang*)
         if attribute.pattern:
             schema["pattern"] = attribute.pattern
@@ -45,6 +56,7 @@ def attribute_schema(attribute: AtributData) -> dict[str, Any]:
         if attribute.max_length is not None:
             schema["maxLength"] = attribute.max_length
     schema["x-arsitek-iri"] = attribute.iri
+    schema["x-arsitek-label"] = bilingual(attribute.label)
     schema["x-arsitek-description"] = bilingual(attribute.definition)
     if attribute.pdp:
         schema["x-arsitek-pdp"] = attribute.pdp
@@ -56,8 +68,8 @@ def entity_schema(entity: DataInformasi, view: ArchitectureView) -> dict[str, An
     schema: dict[str, Any] = {
         "$schema": DIALECT,
         "$id": f"{entity.iri}.schema.json",
-        "title": text(entity.label),
-        "description": text(entity.definition),
+        "title": schema_name(entity.name),
+        "description": described(entity.label, entity.definition),
         "type": "object",
         "properties": {a.name: attribute_schema(a) for a in entity.attributes},
         "required": [a.name for a in entity.attributes if a.required],
@@ -68,6 +80,8 @@ def entity_schema(entity: DataInformasi, view: ArchitectureView) -> dict[str, An
         "x-arsitek-openness": entity.openness,
         "x-arsitek-personal-data": entity.personal,
     }
+    if entity.primary_key:
+        schema["x-arsitek-key"] = list(entity.primary_key)
     if source := entity.authoritative_source:
         kind = "application" if source in view.applications else "business-process"
         schema["x-arsitek-authoritative-source"] = {"iri": source, "label": view.label(source), "kind": kind}

@@ -77,6 +77,7 @@ def render_sarif(result: ValidationResult, lang: str, fail_on: Severity) -> str:
             "fullDescription": {"text": rule.description_in(lang) or rule.title_in(lang)},
             "defaultConfiguration": {"level": LEVELS[rule.severity]},
             "properties": {"shape": rule.shape},
+            **({"helpUri": help_uri} if (help_uri := result.hosting.rule_url(rule.rule_id, lang)) else {}),
         }
         for rule in result.rules
     ]

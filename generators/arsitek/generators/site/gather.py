@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from arsitek.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, SPBE, XSD
 Texts = dict[str, str]
 ANY_URI = f"{XSD}anyURI"
 SKIP_PROPERTIES = {f"{RDF}type", f"{RDFS}label", f"{SKOS}definition", f"{DCTERMS}source", f"{SKOS}prefLabel"}
+#: properties that mark another property's values: shown as a badge on those values, not as rows
+STANDING = {f"{SPBE}persyaratanTarget": "target", f"{SPBE}belumTerverifikasi": "unverified"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ class Row:
     values: list[Value]
     #: an incoming relation named by its inverse property ("governs"), so read forwards
     inverted: bool = False
+    #: "target" or "unverified" when the element marks this property so (spbe:persyaratanTarget...)
+    standing: str = ""
 
 
 @dataclass
@@ -113,6 +117,11 @@ class Page:
     outgoing: list[Row] = field(default_factory=list)
     incoming: list[Row] = field(default_factory=list)
     notes: list[Texts] = field(default_factory=list)
+    #: the properties whose values are a target requirement or unverified, and the note saying why
+    standing: dict[str, str] = field(default_factory=dict)
+    editorial: list[Texts] = field(default_factory=list)
+    #: every source it cites is unverified (U)
+    unverified: bool = False
     sources: list[Value] = field(default_factory=list)
     references: list[Value] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -190,6 +199,24 @@ class Site:
         page = self.pages.get(iri)
         return page.path if page else None
 
+    def badge(self, iri: str, prop: str, lang: str, words: Mapping[str, str], up: str) -> Markup:
+        """A "target" or "unverified" badge for ``iri``'s ``prop`` (a local SPBE name or an IRI), or nothing.
+
+        It links to the element's editorial note and carries it as a tooltip, so a reader of a table
+        sees that "encrypted file" is a requirement, not a documented fact, and can read why.
+        """
+        page = self.pages.get(iri)
+        if page is None:
+            return Markup("")
+        standing = page.standing.get(prop if "/" in prop else f"{SPBE}{prop}")
+        if not standing:
+            return Markup("")
+        note = " ".join(text(n, lang) for n in page.editorial)
+        return Markup(
+            f' <a class="standing standing-{standing}" href="{escape(up + page.path)}#catatan" title="{escape(note)}">'
+            f"{escape(words[f'standing_{standing}'])}</a>"
+        )
+
     def by_kind(self, kind: str) -> tuple[Page, ...]:
         """The pages of one kind, sorted; grouped once, since every page's navigation asks for every kind."""
         if not self._kinds:
@@ -249,6 +276,7 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
                     if isinstance(obj, ox.NamedNode) and obj.value in pages:
                         incoming[obj.value][predicate].append(subject)
     sources = _sources(view, labels)
+    status = view.facts.source_status
     inverse = view.facts.inverse_labels
     findings: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
@@ -279,12 +307,16 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
             (labels.get(t) or {"en": local_name(t)} for t in types[iri] if t.startswith("https://w3id.org/")),
             key=lambda t: text(t),
         )
+        for mark, standing in STANDING.items():
+            for marked in props.get(mark, ()):
+                page.standing[marked.value] = standing
         for prop in sorted(props, key=sort_key):
-            if prop in SKIP_PROPERTIES or prop == f"{OWL}versionInfo":
+            if prop in SKIP_PROPERTIES or prop in STANDING or prop == f"{OWL}versionInfo":
                 continue
             values = sorted((value(v) for v in props[prop]), key=lambda v: (text(v.text, "id"), v.iri or ""))
             if prop == f"{SKOS}editorialNote":
-                page.notes = _merge_languages(props[prop])
+                page.editorial = _merge_languages(props[prop])
+                page.notes = page.editorial + page.notes
                 continue
             if prop == f"{SPBE}merealisasikan":
                 page.references = values
@@ -293,7 +325,9 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
                 continue
             if _is_bilingual_text(props[prop]):
                 values = [Value(text=t) for t in _merge_languages(props[prop])]
-            page.outgoing.append(Row(prop, labels.get(prop, {"en": local_name(prop)}), values))
+            page.outgoing.append(
+                Row(prop, labels.get(prop, {"en": local_name(prop)}), values, standing=page.standing.get(prop, ""))
+            )
         for prop in sorted(incoming.get(iri, {}), key=sort_key):
             subjects = sorted(set(incoming[iri][prop]), key=lambda s: text(pages[s].label, "id").lower())
             page.incoming.append(
@@ -306,6 +340,8 @@ def gather(view: ArchitectureView, result: ValidationResult, ontology: Path, par
             )
         page.sources = [sources[s.value] for s in props.get(f"{DCTERMS}source", []) if s.value in sources]
         page.sources.sort(key=lambda v: _source_number(v.iri or ""))
+        cited = [status.get(s.iri or "", ()) for s in page.sources]
+        page.unverified = bool(cited) and all(codes and set(codes) <= {"U"} for codes in cited)
         page.findings = sorted(findings.get(iri, []), key=Finding.sort_key)
         locations = [f.location for f in page.findings if f.location]
         if locations:
