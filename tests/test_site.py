@@ -633,3 +633,14 @@ def test_target_and_unverified_values_are_marked_where_they_are_shown(site: Path
     assert [kind for kind, *_ in badge.findall(row.group(0))] == ["target"]  # the file encryption, not the rest
     policy = (site / "en" / "akses" / "akses_operator_dpt.html").read_text(encoding="utf-8")
     assert len(badge.findall(policy)) == 2  # the rights, and where they are used from
+
+
+def test_the_recapitulation_chain_shows_the_applications_that_carry_each_step(site: Path) -> None:
+    svg = (site / "en" / "rekapitulasi.svg").read_text(encoding="utf-8")
+    links = re.findall(r'<a xlink:href="([^"]+)"[^>]*xlink:title="([^"]+)"', svg)
+    carried = {title for href, title in links if href.startswith("aplikasi/")}
+    assert "SIREKAP Mobile: digital copy" in carried  # the photographed C.Hasil form
+    assert "SIREKAP Web: digital copy" in carried
+    assert svg.count(">digital copy</text>") >= 4  # every tally level above the polling station
+    indonesian = (site / "id" / "rekapitulasi.svg").read_text(encoding="utf-8")
+    assert ">salinan digital</text>" in indonesian

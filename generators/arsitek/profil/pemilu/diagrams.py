@@ -9,6 +9,7 @@ import graphviz
 from arsitek.generators.site.diagrams import COLOURS, add_node, new_graph, nid, wrap
 from arsitek.generators.site.gather import Page, Site
 from arsitek.profil.pemilu.terms import PEMILU
+from arsitek.view import DataInformasi
 from arsitek.vocab import SPBE
 
 
@@ -47,10 +48,26 @@ def stages(site: Site, lang: str) -> graphviz.Digraph:
 
 
 LEVELS = ["tps", "kecamatan", "kabupaten-kota", "provinsi", "nasional"]
+CARRIES = {
+    "source": {"id": "sumber resmi", "en": "legal record"},
+    "copy": {"id": "salinan digital", "en": "digital copy"},
+}
+
+
+def _carried_by(site: Site, data: DataInformasi) -> list[tuple[str, str]]:
+    """The applications that carry a step: the one holding its legal record, and those keeping a digital copy.
+
+    A result form signed at the polling station is a paper record made by a process; SIREKAP keeps
+    its photograph. Both are what a reader asks of the chain: where is this step's data?
+    """
+    source = data.authoritative_source
+    carried = [(source, "source")] if source in site.view.applications and source in site.pages else []
+    return carried + [(app, "copy") for app in data.digital_copies if app in site.pages and app != source]
 
 
 def recap_chain(site: Site, lang: str) -> graphviz.Digraph:
-    """From C.Hasil at the polling station to the national result, each level with who records it and where."""
+    """From C.Hasil at the polling station to the national result: each level with who records it and the
+    applications that hold its record or a copy."""
     levels = site.view.facts.linked(f"{PEMILU}tingkatWilayah", f"{SPBE}DataInformasi")
     graph = new_graph("recap", "LR")
     chain = sorted(
@@ -73,6 +90,22 @@ def recap_chain(site: Site, lang: str) -> graphviz.Digraph:
                     fontsize="9",
                 )
                 graph.edge(nid(entity, producer), nid(entity), style="dotted", arrowhead="none")
+        for app, role in _carried_by(site, data):
+            words = CARRIES[role][lang]
+            graph.node(
+                nid(entity, app),
+                wrap(site.view.label(app, lang), 20),
+                URL=site.pages[app].path,
+                target="_top",
+                tooltip=f"{site.view.label(app, lang)}: {words}",
+                fillcolor=COLOURS["aplikasi"],
+                fontsize="9",
+                shape="box",
+            )
+            graph.edge(
+                nid(entity), nid(entity, app), label=words, fontsize="8", fontcolor="#444444",
+                style="solid" if role == "source" else "dashed", arrowhead="none", color="#6a7f99",
+            )  # fmt: skip
     for first, second in itertools.pairwise(chain):
         graph.edge(nid(first), nid(second), color="#1d3b66", penwidth="1.6")
     return graph
