@@ -161,7 +161,7 @@ def openapi_document(view: ArchitectureView, provider: str, flows: list[Integras
                     secured(
                         {
                             "operationId": f"get_{entity.name}",
-                            "summary": f"One {text(entity.label)} record",
+                            "summary": f"One record of {text(entity.label)}",
                             "description": f"One record of {text(entity.label)}, by its identifier. "
                             + text(entity.definition),
                             "tags": [tag],
