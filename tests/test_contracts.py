@@ -34,6 +34,17 @@ def kpu(folders: DataFolders) -> dict[str, str]:
     return {path: str(content) for path, content in generate(view_of(folders, folders.model))}
 
 
+def edited_model(folders: DataFolders, tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the KPU model with one text of its data dictionary replaced."""
+    model = tmp_path / "model"
+    shutil.copytree(folders.model, model)
+    data = model / "data.ttl"
+    text = data.read_text(encoding="utf-8")
+    assert old in text
+    data.write_text(text.replace(old, new), encoding="utf-8")
+    return model
+
+
 def documents(artifacts: dict[str, str], prefix: str, suffix: str = ".json") -> dict[str, Any]:
     return {p: json.loads(c) for p, c in artifacts.items() if p.startswith(prefix) and p.endswith(suffix)}
 
@@ -230,13 +241,9 @@ def test_generation_is_byte_identical(folders: DataFolders, kpu: dict[str, str])
 def test_changing_one_entity_changes_only_its_dependents(
     folders: DataFolders, kpu: dict[str, str], tmp_path: Path
 ) -> None:
-    model = tmp_path / "model"
-    shutil.copytree(folders.model, model)
-    data = model / "data.ttl"
-    text = data.read_text(encoding="utf-8")
-    old = '"Jumlah pemilih DPT yang terdaftar di TPS ini."@id'
-    assert old in text
-    data.write_text(text.replace(old, '"Jumlah pemilih DPT di TPS ini."@id'), encoding="utf-8")
+    model = edited_model(
+        folders, tmp_path, '"Jumlah pemilih DPT yang terdaftar di TPS ini."@id', '"Jumlah pemilih DPT di TPS ini."@id'
+    )
     changed = {path for path, content in generate(view_of(folders, model)) if kpu.get(path) != str(content)}
     assert changed == {
         "schemas/tps.schema.json",
@@ -347,13 +354,8 @@ def test_renaming_a_label_renames_nothing_a_code_generator_reads(
     folders: DataFolders, kpu: dict[str, str], tmp_path: Path
 ) -> None:
     """Schema titles are component keys and field names; the labels live in x-arsitek-label."""
-    model = tmp_path / "model"
-    shutil.copytree(folders.model, model)
-    data = model / "data.ttl"
-    text = data.read_text(encoding="utf-8")
     old = '"Tempat Pemungutan Suara (TPS)"@id , "Polling station (TPS)"@en'
-    assert old in text
-    data.write_text(text.replace(old, '"TPS 2029"@id , "2029 Polling station"@en'), encoding="utf-8")
+    model = edited_model(folders, tmp_path, old, '"TPS 2029"@id , "2029 Polling station"@en')
     renamed = {path: str(content) for path, content in generate(view_of(folders, model))}
     tps = json.loads(renamed["schemas/tps.schema.json"])
     assert tps["title"] == "Tps" and tps["x-arsitek-label"] == {"id": "TPS 2029", "en": "2029 Polling station"}
