@@ -243,8 +243,10 @@ def test_dictionary_downloads_hold_every_attribute(site: Path, folders: DataFold
         sheet = book.active
         cells = list(sheet.iter_rows(values_only=True))
         assert sorted((str(r[0]), str(r[2])) for r in cells[1:]) == expected
-        assert len(cells[0]) == 19 and cells[0][12] in ("Kategori data pribadi (PDP)", "Personal-data category (PDP)")
+        assert len(cells[0]) == 20 and cells[0][13] in ("Kategori data pribadi (PDP)", "Personal-data category (PDP)")
         assert cells[0][5] in ("Batasan nilai", "Value constraint")
+        keyed = sorted((r[0], r[2]) for r in rows[1:] if r[9])
+        assert keyed == [("perkara", "lembaga"), ("perkara", "nomor"), ("tps", "kode")]  # spbe:kunci
 
 
 def test_the_workbook_keeps_text_as_text_with_a_frozen_filtered_header() -> None:

@@ -29,6 +29,7 @@ class DictionaryRow:
     description_id: str
     description_en: str
     required: str
+    key: str
     openness: str
     kind: str
     validity: str
@@ -52,6 +53,7 @@ COLUMNS = {
         "Deskripsi (id)",
         "Deskripsi (en)",
         "Wajib",
+        "Kunci",
         "Keterbukaan (KIP)",
         "Jenis data",
         "Validitas data",
@@ -73,6 +75,7 @@ COLUMNS = {
         "Description (id)",
         "Description (en)",
         "Required",
+        "Key",
         "Openness (KIP)",
         "Data kind",
         "Data validity",
@@ -109,6 +112,7 @@ def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[Di
                     required=("ya" if lang == "id" else "yes")
                     if attribute.required
                     else ("tidak" if lang == "id" else "no"),
+                    key=("ya" if lang == "id" else "yes") if attribute.name in entity.primary_key else "",
                     openness=entity.openness or "",
                     kind=entity.kind or "",
                     validity=entity.validity or "",
