@@ -646,3 +646,22 @@ def test_the_recapitulation_chain_shows_the_applications_that_carry_each_step(si
     assert svg.count(">digital copy</text>") >= 4  # every tally level above the polling station
     indonesian = (site / "id" / "rekapitulasi.svg").read_text(encoding="utf-8")
     assert ">salinan digital</text>" in indonesian
+
+
+def test_a_mark_without_a_note_is_shown_but_links_nowhere(
+    folders: DataFolders, shapes: ShapesGraph, tmp_path: Path
+) -> None:
+    rules = FIXTURES / "rules"
+    out = build(
+        folders,
+        shapes,
+        tmp_path / "site",
+        rules / "_base" / "base.ttl",
+        rules / "ARS-DOC-008" / "fail-mark-without-note.ttl",
+    )
+    html = next(
+        p for p in sorted((out / "en").rglob("*.html")) if "standing-unverified" in p.read_text(encoding="utf-8")
+    )
+    page = html.read_text(encoding="utf-8")
+    assert '<span class="standing standing-unverified">unverified</span>' in page
+    assert "#catatan" not in page and 'id="catatan"' not in page

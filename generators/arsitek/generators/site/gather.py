@@ -211,10 +211,13 @@ class Site:
         standing = page.standing.get(prop if "/" in prop else f"{SPBE}{prop}")
         if not standing:
             return Markup("")
+        word = escape(words[f"standing_{standing}"])
+        if not page.editorial:  # ARS-DOC-008 warns: nothing says why, so nothing to link to
+            return Markup(f' <span class="standing standing-{standing}">{word}</span>')
         note = " ".join(text(n, lang) for n in page.editorial)
         return Markup(
             f' <a class="standing standing-{standing}" href="{escape(up + page.path)}#catatan" title="{escape(note)}">'
-            f"{escape(words[f'standing_{standing}'])}</a>"
+            f"{word}</a>"
         )
 
     def by_kind(self, kind: str) -> tuple[Page, ...]:
