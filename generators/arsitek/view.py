@@ -355,15 +355,18 @@ def build_view(model: LoadedModel) -> ArchitectureView:
     references = _multi(model, "spbe:merealisasikan")
     keys = _multi(model, "spbe:kunci")
     forms = _single(model, f"<{terms['form_code']}>") if "form_code" in terms else {}
-    entities = {
-        iri: DataInformasi(
+    entities: dict[str, DataInformasi] = {}
+    for iri in of_type("DataInformasi"):
+        own = tuple(
+            sorted(
+                (attributes[a] for a in has_attribute.get(iri, ()) if a in attributes),
+                key=lambda a: (a.order, a.iri),
+            )
+        )
+        key = set(keys.get(iri, ()))
+        entities[iri] = DataInformasi(
             **base(iri),  # type: ignore[arg-type]
-            attributes=tuple(
-                sorted(
-                    (attributes[a] for a in has_attribute.get(iri, ()) if a in attributes),
-                    key=lambda a: (a.order, a.iri),
-                )
-            ),
+            attributes=own,
             openness=_notation(openness.get(iri)),
             kind=_notation(kinds.get(iri)),
             validity=_notation(validities.get(iri)),
@@ -373,16 +376,8 @@ def build_view(model: LoadedModel) -> ArchitectureView:
             digital_copies=copies.get(iri, ()),
             references=references.get(iri, ()),
             form=forms.get(iri),
-            primary_key=tuple(
-                a.name
-                for a in sorted(
-                    (attributes[k] for k in keys.get(iri, ()) if k in attributes and attributes[k].entity == iri),
-                    key=lambda a: (a.order, a.iri),
-                )
-            ),
+            primary_key=tuple(a.name for a in own if a.iri in key),
         )
-        for iri in of_type("DataInformasi")
-    }
     owners, statuses, holds = (
         _single(model, "spbe:pemilik"),
         _single(model, "spbe:statusSiklusHidup"),
