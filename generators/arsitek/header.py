@@ -5,15 +5,17 @@ Read from the model's files, never the vocabulary's, so a new agency's site carr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from arsitek.hosting import Hosting, hosting_from
 from arsitek.load import LoadedModel
 from arsitek.text import readable
-from arsitek.vocab import DCTERMS, OWL
+from arsitek.vocab import DCTERMS, OWL, SPBE
 
 Texts = dict[str, str]
+LICENSE, LINK, SITE = f"{DCTERMS}license", f"{SPBE}tautanBerkas", f"{SPBE}alamatSitus"
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class ModelHeader:
     description: Texts
     #: ``dcterms:license``: the licence the model, and the contracts made from it, are published under
     license: str = ""
+    #: where its files are hosted and its site published (``spbe:tautanBerkas``, ``spbe:alamatSitus``)
+    hosting: Hosting = field(default_factory=Hosting)
 
 
 def read_header(model: LoadedModel, titles: dict[str, Texts], descriptions: dict[str, Texts]) -> ModelHeader:
@@ -48,12 +52,22 @@ def read_header(model: LoadedModel, titles: dict[str, Texts], descriptions: dict
     if not found:
         return ModelHeader("", {}, {})
     iri = found[0][1]
-    licenses = sorted(
-        readable(str(row["l"].value))
-        for row in model.query(f"SELECT ?l WHERE {{ <{iri}> <{DCTERMS}license> ?l }}")
-        if row["l"] is not None
+    settings: dict[str, list[str]] = {LICENSE: [], LINK: [], SITE: []}
+    rows = model.query(f"SELECT ?p ?v WHERE {{ <{iri}> ?p ?v FILTER (?p IN (<{LICENSE}>, <{LINK}>, <{SITE}>)) }}")
+    for row in rows:
+        prop, value = row["p"].value, row["v"]
+        if prop == LICENSE:
+            settings[prop].append(readable(str(value.value)))
+        elif isinstance(value, ox.Literal):  # a link or an address is written as text
+            settings[prop].append(value.value)
+    licenses = sorted(settings[LICENSE])
+    return ModelHeader(
+        iri,
+        titles.get(iri, {}),
+        descriptions.get(iri, {}),
+        licenses[0] if licenses else "",
+        hosting_from(settings[LINK], settings[SITE]),
     )
-    return ModelHeader(iri, titles.get(iri, {}), descriptions.get(iri, {}), licenses[0] if licenses else "")
 
 
 SPDX = "http://spdx.org/licenses/"

@@ -14,13 +14,7 @@ Only http(s) addresses are used: both reach HTML and SARIF, where a ``javascript
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-from arsitek.vocab import SPBE
-
-if TYPE_CHECKING:
-    from arsitek.load import LoadedModel
 
 WEB = ("https://", "http://")
 
@@ -49,20 +43,12 @@ class Hosting:
         return f"{self.site.rstrip('/')}/{quote(lang)}/aturan.html#{quote(rule_id)}"
 
 
-def read_hosting(model: LoadedModel, header: str) -> Hosting:
-    """The header's settings; an address that is not http(s), or a template without ``{path}``, is ignored.
+def hosting_from(links: list[str], sites: list[str]) -> Hosting:
+    """The header's settings (:func:`arsitek.header.read_header` reads them with the licence).
 
-    ARS-DOC-007 reports such a value, so an architect learns why no link appears.
+    An address that is not http(s), or a link pattern without ``{path}``, is ignored; ARS-DOC-007
+    reports such a value, so an architect learns why no link appears.
     """
-    if not header:
-        return Hosting()
-    found: dict[str, list[str]] = {"tautanBerkas": [], "alamatSitus": []}
-    rows = model.query(
-        f"SELECT ?p ?v WHERE {{ <{header}> ?p ?v "
-        f"FILTER (?p IN (<{SPBE}tautanBerkas>, <{SPBE}alamatSitus>) && isLiteral(?v)) }}"
-    )
-    for row in rows:
-        found[str(row["p"].value).removeprefix(SPBE)].append(str(row["v"].value))
-    files = sorted(v for v in found["tautanBerkas"] if _web(v) and "{path}" in v)
-    sites = sorted(v for v in found["alamatSitus"] if _web(v))
-    return Hosting(files[0] if files else "", sites[0] if sites else "")
+    usable_links = sorted(v for v in links if _web(v) and "{path}" in v)
+    usable_sites = sorted(v for v in sites if _web(v))
+    return Hosting(usable_links[0] if usable_links else "", usable_sites[0] if usable_sites else "")

@@ -23,7 +23,6 @@ from arsitek.endpoint import (
 )
 from arsitek.errors import InputError, SyntaxErrorInFile, UsageError
 from arsitek.header import read_header
-from arsitek.hosting import read_hosting
 from arsitek.load import LoadedModel
 from arsitek.validate.checks import Term
 from arsitek.validate.engine import Engine
@@ -166,7 +165,7 @@ def result_of(
         engine=engine,
         unreadable=tuple(read_error(e) for e in model.unreadable),
         prefixes=dict(model.prefixes),
-        hosting=read_hosting(model, read_header(model, {}, {}).iri),
+        hosting=read_header(model, {}, {}).hosting,
     )
 
 
