@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from arsitek.cli.options import MAPPING_OPTION, ONTOLOGY_OPTION, cli, console
+from arsitek.cli.options import MAPPING_OPTION, ONTOLOGY_OPTION, cli, console, model_folder_option, naming_options
 from arsitek.paths import data_folders
 from arsitek.text import one_line
 
@@ -19,18 +19,10 @@ def import_() -> None:
 
 @import_.command("xlsx")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--output",
-    "-o",
-    "folder",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The model folder to write into: new, empty, or holding the model to merge into.",
-)
+@model_folder_option("The model folder to write into: new, empty, or holding the model to merge into.")
 @click.option("--update", is_flag=True, help="Change the workbook's elements in the model's existing files.")
 @MAPPING_OPTION
-@click.option("--prefix", default=None, help="The Turtle prefix of new elements' names (e.g. kota).")
-@click.option("--namespace", default=None, metavar="IRI", help="The IRI new elements' names start with.")
+@naming_options("new elements'")
 @ONTOLOGY_OPTION
 def import_xlsx(
     workbooks: tuple[Path, ...],
@@ -78,17 +70,9 @@ def import_xlsx(
 
 @import_.command("archimate")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--output",
-    "-o",
-    "folder",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="A new or empty folder for the model (or one holding a model that has none of the files written).",
-)
+@model_folder_option("A new or empty folder for the model (or one holding a model that has none of the files written).")
 @click.option("--lenient", is_flag=True, help="Import a file that breaks the schema, listing each problem by line.")
-@click.option("--prefix", default=None, help="The Turtle prefix of the elements' names (e.g. kota).")
-@click.option("--namespace", default=None, metavar="IRI", help="The IRI the elements' names start with.")
+@naming_options("the elements'")
 @ONTOLOGY_OPTION
 def import_archimate(
     file: Path, folder: Path, lenient: bool, prefix: str | None, namespace: str | None, ontology_dir: Path | None

@@ -98,6 +98,28 @@ def output_dir_option(default: Path) -> Callable[[F], F]:
     )
 
 
+def model_folder_option(help: str) -> Callable[[F], F]:
+    """The folder an importer writes a model's Turtle files into (``--output``, required)."""
+    return click.option(
+        "--output",
+        "-o",
+        "folder",
+        required=True,
+        type=click.Path(path_type=Path, file_okay=False),
+        help=help,
+    )
+
+
+def naming_options(whose: str) -> Callable[[F], F]:
+    """``--prefix`` and ``--namespace``: how an importer names the elements it writes (``whose``)."""
+
+    def add(func: F) -> F:
+        func = click.option("--namespace", default=None, metavar="IRI", help=f"The IRI {whose} names start with.")(func)
+        return click.option("--prefix", default=None, help=f"The Turtle prefix of {whose} names (e.g. kota).")(func)
+
+    return add
+
+
 def endpoint_options(func: F) -> F:
     """Where a published model lives, how to log in there, and how long to wait for it."""
     func = click.option(
