@@ -95,6 +95,7 @@ def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[Di
     for flow in view.integrations.values():
         for data in flow.data:
             consumers.setdefault(data, set()).add(view.label(flow.target, lang))
+    yes, no = ("ya", "tidak") if lang == "id" else ("yes", "no")
     out = []
     for entity in sorted(view.entities.values(), key=lambda e: e.name):
         rad = ", ".join(sorted(notation.get(r, r.rsplit("/", 1)[-1]) for r in entity.references))
@@ -109,10 +110,8 @@ def rows(view: ArchitectureView, lang: str, notation: dict[str, str]) -> list[Di
                     constraint=_constraint(attribute),
                     description_id=text(attribute.definition, "id"),
                     description_en=text(attribute.definition, "en"),
-                    required=("ya" if lang == "id" else "yes")
-                    if attribute.required
-                    else ("tidak" if lang == "id" else "no"),
-                    key=("ya" if lang == "id" else "yes") if attribute.name in entity.primary_key else "",
+                    required=yes if attribute.required else no,
+                    key=yes if attribute.name in entity.primary_key else "",
                     openness=entity.openness or "",
                     kind=entity.kind or "",
                     validity=entity.validity or "",
